@@ -1,0 +1,40 @@
+"""The assignments the grader knows, in course order, with their per-call limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from autograder.worker.client import Limits
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One graded assignment: a student module ``<name>.py`` and a suite of tests."""
+
+    name: str  #: module name from ASSIGNMENTS.md, e.g. "conv_as_matrix"
+    title: str  #: shown in reports and handouts
+    limits: Limits = Limits()
+
+    @property
+    def module_file(self) -> str:
+        return f"{self.name}.py"
+
+
+ASSIGNMENTS: dict[str, Assignment] = {
+    a.name: a
+    for a in [
+        Assignment("conv_as_matrix", "Convolution as a matrix multiplication",
+                   Limits(call_seconds=10.0)),
+    ]
+}
+
+
+def get(name: str) -> Assignment:
+    """The assignment called ``name``; ``UsageError`` listing the known names otherwise."""
+    from autograder.errors import UsageError
+
+    try:
+        return ASSIGNMENTS[name]
+    except KeyError:
+        known = ", ".join(ASSIGNMENTS)
+        raise UsageError(f"unknown assignment {name!r}; known assignments: {known}") from None

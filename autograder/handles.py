@@ -1,0 +1,213 @@
+"""What a grading test talks to: the student's module and the reference, both as handles.
+
+    got = student.run(probes.conv2d_with_matrix, x, kernel, matrix)     # in the student's worker
+    want = reference.run(probes.conv2d_with_matrix, x, kernel, matrix)  # solution or recording
+
+Both have the same ``run(probe, args, kwargs, seed)``; one test body serves official
+grading (live reference from ``solutions/``) and the student's self-check (values that
+``autograder build`` recorded), and the recorder that produces those values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from autograder import codec
+from autograder.errors import NotGradable, ReferenceFailure, StudentFailure
+from autograder.worker.client import CallOutcome, Limits, WorkerProcess
+
+
+def probe_name(probe: Callable | str) -> str:
+    """``"autograder.probes.<module>:<function>"``: how the worker finds a probe."""
+    if isinstance(probe, str):
+        return probe
+    return f"{probe.__module__}:{probe.__name__}"
+
+
+def call_key(probe: str, args: tuple, kwargs: dict, seed: int) -> str:
+    """The identity of one probe call: same probe, inputs and seed, same expected value."""
+    return codec.fingerprint({"probe": probe, "args": list(args), "kwargs": kwargs,
+                              "seed": seed})
+
+
+@dataclass
+class StudentModule:
+    """The student's module for one assignment, running in its own worker process.
+
+    ``missing`` explains why there is no module to grade (file not submitted, misnamed);
+    then every call fails with that explanation.
+    """
+
+    assignment: str
+    path: Path | None
+    limits: Limits
+    seed: int = 0
+    missing: str = ""
+    _worker: WorkerProcess | None = field(default=None, init=False, repr=False)
+
+    def start(self) -> None:
+        """Start the worker now, so the import overlaps with other work."""
+        if self.path is not None and self._worker is None:
+            self._worker = WorkerProcess(self.assignment, self.path, self.limits, self.seed)
+            self._worker.start()
+
+    def run(self, probe: Callable | str, args: tuple, kwargs: dict, *, seed: int
+            ) -> tuple[Any, str]:
+        """(value, printed output) of one probe call; ``StudentFailure`` if it failed."""
+        if self.path is None:
+            raise NotGradable(self.missing)
+        self.start()
+        loaded = self._worker.load()
+        if not loaded.ok:
+            raise NotGradable(explain_import_failure(self.path.name, loaded))
+        outcome = self._worker.run(probe_name(probe), args, kwargs, seed=seed,
+                                   seconds=self.limits.call_seconds)
+        if not outcome.ok:
+            raise StudentFailure(explain_call_failure(outcome)) from None
+        return outcome.value, outcome.output
+
+    def import_output(self) -> str:
+        """What the module printed while it was imported (shown once, with its first test)."""
+        if self._worker is None:
+            return ""
+        return self._worker.load().output
+
+    def stop(self) -> None:
+        if self._worker is not None:
+            self._worker.stop()
+            self._worker = None
+
+
+@dataclass
+class LiveReference:
+    """The reference solution in a worker; every result is cached by call key.
+
+    One instance serves a whole batch: each expected value is computed once.
+    """
+
+    assignment: str
+    path: Path
+    limits: Limits
+    cache: dict[str, Any] = field(default_factory=dict)
+    _worker: WorkerProcess | None = field(default=None, init=False, repr=False)
+
+    def start(self) -> None:
+        if self._worker is None:
+            # The reference gets generous limits: it is trusted, and may train models.
+            limits = Limits(call_seconds=self.limits.call_seconds * 10,
+                            import_seconds=self.limits.import_seconds * 2,
+                            memory_bytes=self.limits.memory_bytes * 2)
+            self._worker = WorkerProcess(self.assignment, self.path, limits)
+            self._worker.start()
+
+    def run(self, probe: Callable | str, args: tuple, kwargs: dict, *, seed: int) -> Any:
+        name = probe_name(probe)
+        key = call_key(name, args, kwargs, seed)
+        if key not in self.cache:
+            self.start()
+            loaded = self._worker.load()
+            if not loaded.ok:
+                raise ReferenceFailure("the reference solution could not be imported: "
+                                       + explain_import_failure(self.path.name, loaded))
+            outcome = self._worker.run(name, args, kwargs, seed=seed)
+            if not outcome.ok:
+                raise ReferenceFailure(f"the reference failed on {name}: "
+                                       + explain_call_failure(outcome))
+            self.cache[key] = outcome.value
+        return self.cache[key]
+
+    def stop(self) -> None:
+        if self._worker is not None:
+            self._worker.stop()
+            self._worker = None
+
+
+@dataclass
+class RecordedReference:
+    """Expected values that ``autograder build`` recorded: the student's self-check."""
+
+    assignment: str
+    path: Path
+    _values: dict[str, Any] | None = field(default=None, init=False, repr=False)
+
+    def start(self) -> None:
+        pass
+
+    def run(self, probe: Callable | str, args: tuple, kwargs: dict, *, seed: int) -> Any:
+        if self._values is None:
+            self._values = load_recording(self.path)
+        key = call_key(probe_name(probe), args, kwargs, seed)
+        if key not in self._values:
+            raise ReferenceFailure(
+                f"no recorded expected value for this check in {self.path.name}; the "
+                "assignment files are out of date (staff: run `autograder build`)")
+        return self._values[key]
+
+    def stop(self) -> None:
+        pass
+
+
+@dataclass
+class RecordingReference(LiveReference):
+    """A live reference that remembers every value it produced, for ``build``."""
+
+    def recording(self) -> dict[str, Any]:
+        return dict(sorted(self.cache.items()))
+
+
+def save_recording(values: dict[str, Any], path: Path) -> None:
+    """Write recorded values (call key -> plain data) reproducibly."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(codec.encode(dict(sorted(values.items()))))
+
+
+def load_recording(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise ReferenceFailure(f"recorded expected values {path} are missing "
+                               "(staff: run `autograder build`)")
+    try:
+        values = codec.decode(path.read_bytes())
+    except codec.CodecError as error:
+        raise ReferenceFailure(f"recorded expected values {path} are unreadable: {error}")
+    if not isinstance(values, dict):
+        raise ReferenceFailure(f"recorded expected values {path} have the wrong structure")
+    return values
+
+
+# -- explanations for students ---------------------------------------------------------
+
+def explain_import_failure(file_name: str, outcome: CallOutcome) -> str:
+    error = outcome.error or {}
+    text = f"not gradable: {file_name} could not be imported.\n"
+    if error.get("category") in ("timeout", "crashed", "out_of_memory", "protocol"):
+        text += error.get("message", "")
+    else:
+        text += f"{error.get('type', 'Error')}: {error.get('message', '')}"
+        if error.get("traceback"):
+            text += "\n" + error["traceback"].rstrip()
+    return text
+
+
+def explain_call_failure(outcome: CallOutcome) -> str:
+    error = outcome.error or {}
+    category = error.get("category", "")
+    message = error.get("message", "")
+    kind = error.get("type", "Error")
+    trace = error.get("traceback", "").rstrip()
+    if category == "not_implemented":
+        text = f"not implemented: {kind}: {message}" if message else f"not implemented: {kind}"
+    elif category == "out_of_memory":
+        text = f"out of memory: {message}"
+    elif category == "bad_result":
+        text = f"unusable result: {message}"
+    elif category == "exit":
+        text = f"your code tried to end the process ({message}); the call failed"
+    elif category in ("timeout", "crashed", "protocol"):
+        text = message
+    else:
+        text = f"your code raised {kind}: {message}"
+    if trace:
+        text += "\n" + trace
+    return text

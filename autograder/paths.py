@@ -1,0 +1,33 @@
+"""Where the kit's folders are, relative to this package (works without installing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent
+SUITES = PACKAGE / "suites"
+SOLUTIONS = ROOT / "solutions"
+ASSIGNMENTS = ROOT / "assignments"
+DATA = ROOT / "data"
+EXAMPLES = ROOT / "examples"
+
+
+def suite_dir(name: str) -> Path:
+    """The grading tests of one assignment."""
+    return SUITES / name
+
+
+def solution_file(name: str) -> Path:
+    """The reference module of one assignment (absent from the student release)."""
+    return SOLUTIONS / name / f"{name}.py"
+
+
+def assignment_dir(name: str) -> Path:
+    """What students get for one assignment: stub, handout, recorded expected values."""
+    return ASSIGNMENTS / name
+
+
+def recorded_values(name: str) -> Path:
+    """The expected values of the visible tests, recorded from the solution by ``build``."""
+    return assignment_dir(name) / "expected_visible.npz"

@@ -1,0 +1,230 @@
+"""The pytest plugin that turns the grading suites into scores.
+
+Grading tests are ordinary pytest functions:
+
+    @pytest.mark.points(2)
+    def test_lecture_example(student, reference):
+        '''Does conv2d_as_matmul reproduce the lecture's worked example?'''
+        got = student.call("conv2d_as_matmul", IMAGE, KERNEL)
+        assert_close(got, reference.call("conv2d_as_matmul", IMAGE, KERNEL), what=...)
+
+Markers: ``points(n)`` (required), ``visibility("visible" | "hidden")`` (default visible),
+``slow`` and ``gpu``. Fixtures: ``student`` and ``reference`` (handles bound to the test's
+seed), ``rng`` (a NumPy generator seeded from the test id), ``test_seed``. Each test's
+assignment is the name of the folder it lives in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import pytest
+
+from autograder.errors import ReferenceFailure, StudentFailure
+from autograder.probes import common
+from autograder.results import TestResult
+
+CONTEXT = pytest.StashKey["GradingContext"]()
+_PRINTED = pytest.StashKey[list]()
+_STARTED = pytest.StashKey[float]()
+VISIBILITIES = ("visible", "hidden")
+MARKERS = {
+    "points(n)": "points the test is worth; every grading test needs one",
+    "visibility(kind)": "'visible' (students can run it) or 'hidden' (official grading only)",
+    "slow": "trains a model: seconds to tens of seconds on a CPU",
+    "gpu": "exercises a GPU when one is present",
+}
+
+
+@dataclass(eq=False)  # a plugin object must stay hashable
+class GradingContext:
+    """Everything one grading run needs; the grader hands it to pytest as a plugin."""
+
+    students: dict[str, Any]  #: assignment -> StudentModule
+    references: dict[str, Any]  #: assignment -> LiveReference | RecordedReference
+    seed: int = 0
+    include_hidden: bool = True
+    results: list[TestResult] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  #: problems of the suites themselves
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.stash[CONTEXT] = self
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            # A broken suite is the grader's problem: loud, never a silent zero.
+            self.errors.append(f"collecting {report.nodeid}: {report.longreprtext}")
+
+
+# -- configuration and collection -------------------------------------------------------
+
+def pytest_configure(config: pytest.Config) -> None:
+    for marker, meaning in MARKERS.items():
+        config.addinivalue_line("markers", f"{marker}: {meaning}")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    context = config.stash[CONTEXT]
+    keep, drop = [], []
+    for item in items:
+        if visibility_of(item) == "hidden" and not context.include_hidden:
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+    # Visible tests first, as students know them from their self-check (stable sort).
+    items[:] = sorted(keep, key=lambda item: visibility_of(item) == "hidden")
+
+
+# -- fixtures ---------------------------------------------------------------------------
+
+@pytest.fixture
+def assignment(request: pytest.FixtureRequest) -> str:
+    """The assignment under test: the name of the suite folder."""
+    return request.path.parent.name
+
+
+@pytest.fixture
+def test_seed(request: pytest.FixtureRequest) -> int:
+    """A seed derived from the run's base seed and this test's id: order-independent."""
+    return derive_seed(request.config.stash[CONTEXT].seed, request.node.nodeid)
+
+
+@pytest.fixture
+def rng(test_seed: int) -> np.random.Generator:
+    """NumPy random generator for the test's inputs (same inputs in grade and check)."""
+    return np.random.default_rng(test_seed)
+
+
+@pytest.fixture
+def student(request: pytest.FixtureRequest, assignment: str, test_seed: int) -> BoundStudent:
+    """The student's module, running in its worker process."""
+    handle = request.config.stash[CONTEXT].students[assignment]
+    return BoundStudent(handle, test_seed, request.node.stash.setdefault(_PRINTED, []))
+
+
+@pytest.fixture
+def reference(request: pytest.FixtureRequest, assignment: str, test_seed: int
+              ) -> BoundReference:
+    """The reference: the solution (official grading) or recorded values (self-check)."""
+    return BoundReference(request.config.stash[CONTEXT].references[assignment], test_seed)
+
+
+class BoundStudent:
+    """The student handle as a test sees it: seeded, and collecting what the code prints."""
+
+    def __init__(self, handle, seed: int, printed: list[str]) -> None:
+        self._handle, self._seed, self._printed = handle, seed, printed
+
+    def run(self, probe: Callable | str, *args, **kwargs) -> Any:
+        value, output = self._handle.run(probe, args, kwargs, seed=self._seed)
+        if output:
+            self._printed.append(output)
+        return value
+
+    def call(self, function: str, *args, **kwargs) -> np.ndarray:
+        """``np.asarray(module.function(*args, **kwargs))``."""
+        return self.run(common.call, function, *args, **kwargs)
+
+    def call_int(self, function: str, *args, **kwargs) -> int:
+        return self.run(common.call_int, function, *args, **kwargs)
+
+
+class BoundReference:
+    """The reference handle as a test sees it, with the same seed as the student's."""
+
+    def __init__(self, handle, seed: int) -> None:
+        self._handle, self._seed = handle, seed
+
+    def run(self, probe: Callable | str, *args, **kwargs) -> Any:
+        return self._handle.run(probe, args, kwargs, seed=self._seed)
+
+    def call(self, function: str, *args, **kwargs) -> np.ndarray:
+        return self.run(common.call, function, *args, **kwargs)
+
+    def call_int(self, function: str, *args, **kwargs) -> int:
+        return self.run(common.call_int, function, *args, **kwargs)
+
+
+# -- results ----------------------------------------------------------------------------
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    item.stash[_STARTED] = time.monotonic()
+    if points_of(item) is None:
+        raise ReferenceFailure(f"{item.nodeid} has no @pytest.mark.points(n) marker")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    finished_setup_badly = call.when == "setup" and report.outcome != "passed"
+    if call.when == "call" or finished_setup_badly:
+        item.config.stash[CONTEXT].results.append(_result_of(item, call, report))
+    return report
+
+
+def _result_of(item: pytest.Item, call: pytest.CallInfo, report: pytest.TestReport
+               ) -> TestResult:
+    points = points_of(item) or 0.0
+    error = call.excinfo.value if call.excinfo else None
+    if error is None:
+        status, output = "passed", ""
+    elif isinstance(error, (StudentFailure, AssertionError)):
+        status, output = "failed", str(error)
+    elif isinstance(error, ReferenceFailure):
+        status, output = "error", f"grader problem (not your fault): {error}"
+    elif report.skipped:
+        status, output = "error", f"skipped: {report.longrepr}"
+    else:
+        status, output = "error", f"grader problem (not your fault):\n{report.longreprtext}"
+    printed = "".join(item.stash.get(_PRINTED, []))
+    if printed:
+        output = (output + "\n\n" if output else "") + "Your code printed:\n" + printed
+    return TestResult(
+        name=test_name(item),
+        assignment=item.path.parent.name,
+        score=points if status == "passed" else 0.0,
+        max_score=points,
+        status=status,
+        output=output,
+        visibility=visibility_of(item),
+        seconds=time.monotonic() - item.stash.get(_STARTED, time.monotonic()),
+        test_id=item.nodeid,
+    )
+
+
+# -- helpers ----------------------------------------------------------------------------
+
+def points_of(item: pytest.Item) -> float | None:
+    marker = item.get_closest_marker("points")
+    return float(marker.args[0]) if marker and marker.args else None
+
+
+def visibility_of(item: pytest.Item) -> str:
+    marker = item.get_closest_marker("visibility")
+    kind = marker.args[0] if marker and marker.args else "visible"
+    if kind not in VISIBILITIES:
+        raise ValueError(f"{item.nodeid}: visibility must be one of {VISIBILITIES}")
+    return kind
+
+
+def test_name(item: pytest.Item) -> str:
+    """``"<assignment>: <first line of the docstring> [<parameters>]"``."""
+    doc = (getattr(item, "obj", None).__doc__ or "").strip().splitlines()
+    title = doc[0].strip() if doc else item.originalname.removeprefix("test_").replace("_", " ")
+    callspec = getattr(item, "callspec", None)
+    suffix = f" [{callspec.id}]" if callspec is not None else ""
+    return f"{item.path.parent.name}: {title}{suffix}"
+
+
+test_name.__test__ = False  # not a test, despite its name
+
+
+def derive_seed(base: int, test_id: str) -> int:
+    digest = hashlib.sha256(f"{base}:{test_id}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") % 2**31

@@ -1,0 +1,146 @@
+"""One grading run: open the submission, start the workers, run the suites under pytest.
+
+``grade_submission`` is what ``grade``, ``check`` and ``build`` share; they differ only in
+the references they pass (live solution, recorded values, or a recorder) and in whether
+hidden tests run.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+from autograder import __version__
+from autograder import assignments as registry
+from autograder import paths
+from autograder.handles import (LiveReference, RecordedReference, RecordingReference,
+                                StudentModule)
+from autograder.plugin import GradingContext
+from autograder.results import RunResult, TestResult
+from autograder.submission import Submission
+
+DEFAULT_SEED = 20261121
+
+
+class References:
+    """The reference handle of each assignment, shared by every submission of a batch.
+
+    ``mode`` is "live" (solutions/, official grading), "recorded" (values recorded by
+    ``build``, the student's self-check) or "recording" (live, remembering every value).
+    """
+
+    def __init__(self, mode: str = "live") -> None:
+        if mode not in ("live", "recorded", "recording"):
+            raise ValueError(f"unknown reference mode {mode!r}")
+        self.mode = mode
+        self._handles: dict[str, object] = {}
+
+    def get(self, name: str):
+        if name not in self._handles:
+            limits = registry.get(name).limits
+            if self.mode == "recorded":
+                handle = RecordedReference(name, paths.recorded_values(name))
+            else:
+                kind = RecordingReference if self.mode == "recording" else LiveReference
+                handle = kind(name, paths.solution_file(name), limits)
+            self._handles[name] = handle
+        return self._handles[name]
+
+    def close(self) -> None:
+        for handle in self._handles.values():
+            handle.stop()
+
+
+def grade_submission(source: str | Path, *, names: list[str] | None, references: References,
+                     seed: int = DEFAULT_SEED, include_hidden: bool = True) -> RunResult:
+    """Grade one submission (folder or .zip) and return the result model.
+
+    With ``names`` None, every assignment module found is graded; named assignments that
+    are missing score zero with an explanation. Raises ``UsageError`` only when the
+    submission path itself is unusable.
+    """
+    started = time.monotonic()
+    with Submission(source) as submission:
+        wanted = names or list(registry.ASSIGNMENTS)
+        located = submission.locate(wanted, explicit=names is not None)
+        to_grade = [n for n in wanted if n in located.found or n in located.missing]
+        students = {
+            name: StudentModule(
+                name,
+                submission.scratch_copy(located.found[name], name) if name in located.found
+                else None,
+                registry.get(name).limits, seed, missing=located.missing.get(name, ""))
+            for name in to_grade
+        }
+        context = GradingContext(students, {n: references.get(n) for n in to_grade},
+                                 seed=seed, include_hidden=include_hidden)
+        try:
+            for handle in [*students.values(), *context.references.values()]:
+                handle.start()  # every import starts now, in parallel
+            if to_grade:
+                run_suites(context, to_grade)
+        finally:
+            for student in students.values():
+                student.stop()
+        notes = located.notes + [f"{name}: {why}" for name, why in located.missing.items()]
+        notes += [f"GRADER ERROR: {error}" for error in context.errors]
+        return RunResult(
+            submission=submission.name,
+            tests=sorted(context.results, key=_course_order),
+            seed=seed,
+            versions=library_versions(),
+            submission_hash=submission.sha256(),
+            execution_time=round(time.monotonic() - started, 3),
+            output="\n".join(notes),
+            mode="check" if references.mode == "recorded" else "grade",
+            grader_errors=list(context.errors),
+        )
+
+
+def run_suites(context: GradingContext, names: list[str]) -> int:
+    """Run the grading suites of ``names`` under pytest, in this process.
+
+    Only the grader's own test files are collected (they live inside the package), with
+    plugin autoloading off, so nothing from a submission or the environment joins in.
+    """
+    arguments = [str(paths.suite_dir(name)) for name in names] + [
+        "-c", str(paths.SUITES / "pytest.ini"), "--rootdir", str(paths.SUITES),
+        "-p", "autograder.plugin", "-p", "no:cacheprovider", "-p", "no:terminal",
+        "-p", "no:stepwise", "-p", "no:pastebin", "-p", "no:junitxml",
+        "--import-mode=importlib", "--strict-markers",
+    ]
+    previous = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        code = pytest.main(arguments, plugins=[context])
+    finally:
+        if previous is None:
+            os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
+        else:
+            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = previous
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED,
+                    pytest.ExitCode.NO_TESTS_COLLECTED):
+        context.errors.append(f"pytest ended with exit code {int(code)}")
+    return int(code)
+
+
+def library_versions() -> dict[str, str]:
+    """Versions that can change a result, read without importing TensorFlow."""
+    versions = {"autograder": __version__, "python": platform.python_version()}
+    for package in ("numpy", "tensorflow", "keras", "pytest"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "not installed"
+    return versions
+
+
+def _course_order(result: TestResult) -> tuple[int, str]:
+    order = list(registry.ASSIGNMENTS)
+    position = order.index(result.assignment) if result.assignment in order else len(order)
+    return position, ""  # stable sort keeps pytest's order inside an assignment
