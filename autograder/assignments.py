@@ -24,7 +24,7 @@ ASSIGNMENTS: dict[str, Assignment] = {
     a.name: a
     for a in [
         Assignment("conv_as_matrix", "Convolution as a matrix multiplication",
-                   Limits(call_seconds=10.0)),
+                   Limits(call_seconds=5.0)),
     ]
 }
 

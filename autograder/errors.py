@@ -30,3 +30,7 @@ class ReferenceFailure(Exception):
     A grader bug or an out-of-date build, never the student's fault: the test is
     reported with status "error" so that staff notice.
     """
+
+
+class BuildError(UsageError):
+    """``autograder build`` refuses: unbalanced markers, a failing solution, a missing file."""

@@ -46,10 +46,11 @@ class StudentModule:
     seed: int = 0
     missing: str = ""
     _worker: WorkerProcess | None = field(default=None, init=False, repr=False)
+    _not_gradable: str = field(default="", init=False, repr=False)
 
     def start(self) -> None:
         """Start the worker now, so the import overlaps with other work."""
-        if self.path is not None and self._worker is None:
+        if self.path is not None and self._worker is None and not self._not_gradable:
             self._worker = WorkerProcess(self.assignment, self.path, self.limits, self.seed)
             self._worker.start()
 
@@ -58,14 +59,17 @@ class StudentModule:
         """(value, printed output) of one probe call; ``StudentFailure`` if it failed."""
         if self.path is None:
             raise NotGradable(self.missing)
+        if self._not_gradable:  # decided once: a failed import is not retried per test
+            raise NotGradable(self._not_gradable)
         self.start()
-        loaded = self._worker.load()
-        if not loaded.ok:
-            raise NotGradable(explain_import_failure(self.path.name, loaded))
         outcome = self._worker.run(probe_name(probe), args, kwargs, seed=seed,
                                    seconds=self.limits.call_seconds)
+        if not outcome.ok and outcome.stage == "load":
+            self._not_gradable = explain_import_failure(self.path.name, outcome)
+            self.stop()
+            raise NotGradable(self._not_gradable)
         if not outcome.ok:
-            raise StudentFailure(explain_call_failure(outcome)) from None
+            raise StudentFailure(explain_call_failure(outcome, self.limits)) from None
         return outcome.value, outcome.output
 
     def import_output(self) -> str:
@@ -107,14 +111,13 @@ class LiveReference:
         key = call_key(name, args, kwargs, seed)
         if key not in self.cache:
             self.start()
-            loaded = self._worker.load()
-            if not loaded.ok:
-                raise ReferenceFailure("the reference solution could not be imported: "
-                                       + explain_import_failure(self.path.name, loaded))
             outcome = self._worker.run(name, args, kwargs, seed=seed)
+            if not outcome.ok and outcome.stage == "load":
+                raise ReferenceFailure("the reference solution could not be imported: "
+                                       + explain_import_failure(self.path.name, outcome))
             if not outcome.ok:
                 raise ReferenceFailure(f"the reference failed on {name}: "
-                                       + explain_call_failure(outcome))
+                                       + explain_call_failure(outcome, self.limits))
             self.cache[key] = outcome.value
         return self.cache[key]
 
@@ -181,16 +184,19 @@ def load_recording(path: Path) -> dict[str, Any]:
 def explain_import_failure(file_name: str, outcome: CallOutcome) -> str:
     error = outcome.error or {}
     text = f"not gradable: {file_name} could not be imported.\n"
-    if error.get("category") in ("timeout", "crashed", "out_of_memory", "protocol"):
-        text += error.get("message", "")
+    message = error.get("message", "")
+    kind = error.get("type", "Error")
+    if error.get("category") in ("timeout", "crashed", "protocol") \
+            or message.startswith(("File ", f"{kind}:")):  # already the interpreter's report
+        text += message
     else:
-        text += f"{error.get('type', 'Error')}: {error.get('message', '')}"
+        text += f"{kind}: {message}"
         if error.get("traceback"):
             text += "\n" + error["traceback"].rstrip()
     return text
 
 
-def explain_call_failure(outcome: CallOutcome) -> str:
+def explain_call_failure(outcome: CallOutcome, limits: Limits) -> str:
     error = outcome.error or {}
     category = error.get("category", "")
     message = error.get("message", "")
@@ -199,7 +205,9 @@ def explain_call_failure(outcome: CallOutcome) -> str:
     if category == "not_implemented":
         text = f"not implemented: {kind}: {message}" if message else f"not implemented: {kind}"
     elif category == "out_of_memory":
-        text = f"out of memory: {message}"
+        limit = f"{limits.memory_bytes / 2**30:g} GiB"
+        text = message if message.startswith("out of memory") else \
+            f"out of memory (the limit is {limit}): {message}"
     elif category == "bad_result":
         text = f"unusable result: {message}"
     elif category == "exit":

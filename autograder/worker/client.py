@@ -56,6 +56,7 @@ class CallOutcome:
     error: dict | None = None
     output: str = ""  #: what the student's code printed during the call (truncated)
     seconds: float = 0.0
+    stage: str = "call"  #: "load" when the failure happened while importing the module
 
 
 @dataclass
@@ -121,6 +122,7 @@ class WorkerProcess:
             self.start()
         loaded = self.load()
         if not loaded.ok:
+            loaded.stage = "load"
             return loaded
         limit = seconds or self.limits.call_seconds
         started = time.monotonic()

@@ -1,0 +1,62 @@
+"""``autograder grade``: official grading of one or more submissions against solutions/."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from autograder import assignments as registry
+from autograder.errors import UsageError
+from autograder.session import DEFAULT_SEED, References, grade_submission
+from autograder.views import gradescope, junit, markdown, table
+
+FORMATS = ("table", "json", "md")
+
+
+def main(*, submissions: list[str], assignments: list[str] | None = None,
+         results: str | None = None, junit_file: str | None = None, fmt: str = "table",
+         seed: int = DEFAULT_SEED, out=sys.stdout) -> int:
+    """Grade each submission; print in ``fmt``; write results.json / JUnit for one.
+
+    Returns 0 when grading completed (whatever the scores), 1 when the grader itself
+    failed on a suite. Raises ``UsageError`` for arguments it cannot work with.
+    """
+    if not submissions:
+        raise UsageError("no submission given")
+    if fmt not in FORMATS:
+        raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
+    for name in assignments or []:
+        registry.get(name)
+    if len(submissions) > 1 and (results or junit_file):
+        raise UsageError("--results and --junit describe one submission; grade them one at a "
+                         "time")
+    missing = [s for s in submissions if not Path(s).exists()]
+    if missing:
+        raise UsageError(f"submission not found: {missing[0]}")
+    references = References("live")
+    runs = []
+    try:
+        for submission in submissions:
+            run = grade_submission(submission, names=assignments, references=references,
+                                   seed=seed)
+            runs.append(run)
+            if results:
+                gradescope.write(run, results)
+            if junit_file:
+                junit.write(run, junit_file)
+            if fmt == "table":
+                print(table.render(run, details_lines=6 if len(submissions) > 1 else 12),
+                      file=out, flush=True)
+                print(file=out)
+    finally:
+        references.close()
+    if fmt == "table" and len(runs) > 1:
+        print(table.render_summary(runs), file=out)
+    elif fmt == "json":
+        documents = [gradescope.to_gradescope(run) for run in runs]
+        print(json.dumps(documents[0] if len(documents) == 1 else documents, indent=2),
+              file=out)
+    elif fmt == "md":
+        print("\n\n".join(markdown.render(run) for run in runs), file=out)
+    return 1 if any(run.grader_errors for run in runs) else 0

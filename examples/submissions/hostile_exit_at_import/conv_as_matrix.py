@@ -1,0 +1,5 @@
+"""Hostile: ends the process as soon as it is imported, hoping to crash the grader."""
+
+import os
+
+os._exit(0)

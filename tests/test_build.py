@@ -1,0 +1,58 @@
+"""Is assignments/ exactly what `autograder build` makes from solutions/?"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import EXAMPLES, REPO, run_cli
+from autograder import paths
+from autograder.build.stub import strip_solutions
+from autograder.errors import BuildError
+from autograder.handles import load_recording
+
+
+def test_solution_regions_become_todo_blocks():
+    source = ('def f(x):\n    """Doc."""\n    y = x\n    # BEGIN SOLUTION\n    return y + 1\n'
+              '    # END SOLUTION\n')
+    stub = strip_solutions(source, "f.py")
+    assert stub == ('def f(x):\n    """Doc."""\n    y = x\n'
+                    '    # TODO: write your solution here (the handout explains each step).\n'
+                    '    raise NotImplementedError("f is not implemented yet")\n')
+
+
+@pytest.mark.parametrize("source, problem", [
+    ("# BEGIN SOLUTION\n# BEGIN SOLUTION\n# END SOLUTION\n", "f.py:2: BEGIN SOLUTION inside"),
+    ("x = 1\n# BEGIN SOLUTION\n", "f.py:2: BEGIN SOLUTION is never closed"),
+    ("x = 1\n\n# END SOLUTION\n", "f.py:3: END SOLUTION without a BEGIN"),
+])
+def test_unbalanced_markers_name_file_and_line(source, problem):
+    with pytest.raises(BuildError, match=problem):
+        strip_solutions(source, "f.py")
+
+
+def test_the_stub_example_is_the_generated_stub():
+    stub = (REPO / "assignments" / "conv_as_matrix" / "conv_as_matrix.py").read_text()
+    assert (EXAMPLES / "stub" / "conv_as_matrix.py").read_text() == stub
+    assert "BEGIN SOLUTION" not in stub and "for a in range(kh)" not in stub
+
+
+@pytest.mark.slow
+def test_assignments_folder_is_what_build_produces(tmp_path):
+    """Does a fresh build reproduce every file: text byte for byte, recordings by value?"""
+    completed = run_cli("build", "--out", str(tmp_path))
+    assert completed.returncode == 0, completed.stderr
+    for folder in sorted(paths.ASSIGNMENTS.iterdir()):
+        built = tmp_path / folder.name
+        assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in built.iterdir())
+        for committed in folder.iterdir():
+            fresh = built / committed.name
+            if committed.suffix == ".npz":
+                # Same calls recorded; values equal up to float32 rounding, because another
+                # CPU may round TensorFlow's last bit differently.
+                old, new = load_recording(committed), load_recording(fresh)
+                assert old.keys() == new.keys()
+                for key in old:
+                    np.testing.assert_allclose(new[key], old[key], rtol=1e-6, atol=1e-6)
+            else:
+                assert committed.read_bytes() == fresh.read_bytes(), committed

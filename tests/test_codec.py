@@ -1,0 +1,78 @@
+"""Does plain data cross the trust boundary intact, and nothing else at all?"""
+
+from __future__ import annotations
+
+import io
+import pickle
+import zipfile
+
+import numpy as np
+import pytest
+
+from autograder import codec
+
+
+def test_round_trip_keeps_structure_dtypes_and_values():
+    """Do nested containers, special floats, big ints and arrays survive encoding?"""
+    value = {"a": np.arange(6, dtype=np.float32).reshape(2, 3), "b": [1, "x", None, True],
+             "c": (2.5, float("inf"), float("nan")), "d": 2**70, "e": np.int16(3)}
+    back = codec.decode(codec.encode(value))
+    assert back["a"].dtype == np.float32 and np.array_equal(back["a"], value["a"])
+    assert back["b"] == [1, "x", None, True]
+    assert back["c"][:2] == (2.5, float("inf")) and np.isnan(back["c"][2])
+    assert back["d"] == 2**70
+    assert back["e"] == 3 and back["e"].dtype == np.int16
+
+
+def test_encoding_is_reproducible():
+    """Does the same value always give the same bytes (recordings must not churn)?"""
+    value = {"x": np.ones((3, 3)), "y": [1, 2]}
+    assert codec.encode(value) == codec.encode(value)
+    assert codec.fingerprint(value) == codec.fingerprint({"y": [1, 2], "x": np.ones((3, 3))})
+
+
+@pytest.mark.parametrize("bad", [np.array([object()]), object(), {1: "non-string key"}])
+def test_refuses_objects_that_are_not_plain_data(bad):
+    """Is anything that would need pickle refused at the sender?"""
+    with pytest.raises(TypeError):
+        codec.encode(bad)
+
+
+def test_refuses_a_pickle_payload():
+    """Does a pickle (the classic code-execution payload) fail to decode?"""
+    payload = pickle.dumps({"score": 100})
+    with pytest.raises(codec.CodecError):
+        codec.decode(payload)
+
+
+def test_refuses_object_arrays_inside_the_archive():
+    """Is an .npy member holding pickled objects refused without being unpickled?"""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        with archive.open("__tree__.npy", "w") as member:
+            np.lib.format.write_array(member, np.frombuffer(b'{"a": "0"}', np.uint8))
+        with archive.open("0.npy", "w") as member:
+            np.lib.format.write_array(member, np.array([{"x": 1}], dtype=object),
+                                      allow_pickle=True)
+    with pytest.raises(codec.CodecError, match="forbidden dtype"):
+        codec.decode(buffer.getvalue())
+
+
+def test_refuses_a_header_that_claims_more_data_than_it_holds():
+    """Can a tiny message make the grader allocate a terabyte array? It must not."""
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        header, {"descr": "<f8", "fortran_order": False, "shape": (10**11,)})
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        with archive.open("__tree__.npy", "w") as member:
+            np.lib.format.write_array(member, np.frombuffer(b'{"a": "0"}', np.uint8))
+        archive.writestr("0.npy", header.getvalue() + bytes(64))
+    with pytest.raises(codec.CodecError, match="declares more data"):
+        codec.decode(buffer.getvalue())
+
+
+def test_refuses_oversized_messages():
+    """Is the size limit checked before anything is read?"""
+    with pytest.raises(codec.CodecError, match="limit"):
+        codec.decode(codec.encode({"a": np.zeros(1000)}), max_bytes=100)

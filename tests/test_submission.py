@@ -1,0 +1,89 @@
+"""Does the grader find the student's modules in untidy folders and archives?"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from autograder.errors import UsageError
+from autograder.submission import Submission
+
+
+def make_zip(path: Path, members: dict[str, str]) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, text in members.items():
+            archive.writestr(name, text)
+    return path
+
+
+def test_module_in_nested_folders_with_junk_is_found(tmp_path):
+    """Is hw1/src/conv_as_matrix.py found, and macOS junk ignored?"""
+    archive = make_zip(tmp_path / "sub.zip", {
+        "hw1/src/conv_as_matrix.py": "x = 1\n",
+        "__MACOSX/hw1/src/._conv_as_matrix.py": "junk",
+        "hw1/.DS_Store": "junk",
+        "hw1/notes.txt": "hello",
+    })
+    with Submission(archive) as submission:
+        located = submission.locate(["conv_as_matrix"], explicit=False)
+        assert submission.relative(located.found["conv_as_matrix"]) == \
+            "hw1/src/conv_as_matrix.py"
+        assert not located.missing
+
+
+def test_two_copies_pick_the_shallowest_and_say_so(tmp_path):
+    (tmp_path / "old").mkdir()
+    (tmp_path / "conv_as_matrix.py").write_text("a = 1\n")
+    (tmp_path / "old" / "conv_as_matrix.py").write_text("a = 2\n")
+    with Submission(tmp_path) as submission:
+        located = submission.locate(["conv_as_matrix"], explicit=False)
+    assert located.found["conv_as_matrix"] == tmp_path / "conv_as_matrix.py"
+    assert "appears 2 times" in located.notes[0]
+
+
+@pytest.mark.parametrize("wrong_name", ["Conv_As_Matrix.py", "conv_as_matrix (1).py",
+                                        "conv-as-matrix.py", "conv_as_matrx.py"])
+def test_misnamed_module_gets_a_rename_hint(tmp_path, wrong_name):
+    """Does a file under a near-miss name get 'rename it to conv_as_matrix.py'?"""
+    (tmp_path / wrong_name).write_text("a = 1\n")
+    with Submission(tmp_path) as submission:
+        located = submission.locate(["conv_as_matrix"], explicit=False)
+    assert "rename it to conv_as_matrix.py" in located.missing["conv_as_matrix"]
+
+
+def test_empty_folder_is_explained(tmp_path):
+    with Submission(tmp_path) as submission:
+        located = submission.locate(["conv_as_matrix"], explicit=False)
+    assert not located.found and "No assignment module found" in located.notes[0]
+
+
+def test_zip_cannot_write_outside_its_folder(tmp_path):
+    """Are '../' and absolute member names skipped (no zip-slip)?"""
+    archive = make_zip(tmp_path / "evil.zip", {"../../escaped.py": "x", "/abs.py": "x",
+                                               "conv_as_matrix.py": "x = 1\n"})
+    with Submission(archive) as submission:
+        names = [submission.relative(p) for p in submission.files()]
+    assert names == ["conv_as_matrix.py"]
+    assert not (tmp_path.parent / "escaped.py").exists()
+
+
+def test_missing_path_and_non_archive_are_usage_errors(tmp_path):
+    with pytest.raises(UsageError, match="not found"):
+        Submission(tmp_path / "nope")
+    not_zip = tmp_path / "sub.zip"
+    not_zip.write_text("definitely not a zip")
+    with pytest.raises(UsageError, match="folder or a .zip"):
+        Submission(not_zip)
+
+
+def test_hash_depends_on_content_only(tmp_path):
+    """Does the same content give the same hash, and a change a different one?"""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "conv_as_matrix.py").write_text("x = 1\n")
+    first = Submission(tmp_path / "a").sha256()
+    (tmp_path / "a" / "conv_as_matrix.py").write_text("x = 2\n")
+    assert Submission(tmp_path / "a").sha256() != first
+    (tmp_path / "a" / "conv_as_matrix.py").write_text("x = 1\n")
+    assert Submission(tmp_path / "a").sha256() == first

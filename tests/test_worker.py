@@ -1,0 +1,158 @@
+"""Does the worker contain whatever student code does: hangs, crashes, memory, prints?"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograder.worker.client import Limits, WorkerProcess
+
+CALL = "autograder.probes.common:call"
+
+MODULE = '''
+import os, sys, time
+import numpy as np
+print("hello at import")
+
+def double(x):
+    print("doubling", x.shape)
+    return x * 2
+
+def hang():
+    while True:
+        pass
+
+def sleep_then_return(seconds):
+    time.sleep(seconds)
+    return 1
+
+def hoard():
+    return np.ones(50 * 2**30 // 8)
+
+def hard_exit():
+    os._exit(3)
+
+def polite_exit():
+    sys.exit(4)
+
+def chatter():
+    for _ in range(100_000):
+        print("x" * 99)
+    return 7
+
+def todo():
+    raise NotImplementedError("write me")
+
+def returns_none():
+    return None
+
+def returns_text():
+    return "fifty-seven"
+'''
+
+
+@pytest.fixture
+def worker(tmp_path: Path):
+    module = tmp_path / "student.py"
+    module.write_text(MODULE)
+    process = WorkerProcess("student", module, Limits(call_seconds=2, output_bytes=4096))
+    yield process
+    process.stop()
+
+
+def call(worker: WorkerProcess, name: str, *args):
+    return worker.run(CALL, (name, *args), {}, seed=1)
+
+
+def test_values_and_prints_come_back(worker):
+    """Does a normal call return its value, with what it printed captured?"""
+    outcome = call(worker, "double", np.ones((2, 3), np.float32))
+    assert outcome.ok and np.array_equal(outcome.value, np.full((2, 3), 2.0))
+    assert outcome.output == "doubling (2, 3)\n"
+    assert worker.load().output == "hello at import\n"
+
+
+def test_a_hang_costs_its_time_limit_and_the_worker_comes_back(worker):
+    """Is an infinite loop stopped at the limit, and do later calls still work?"""
+    started = time.monotonic()
+    outcome = call(worker, "hang")
+    assert time.monotonic() - started < 2 + 1.5
+    assert not outcome.ok and outcome.error["category"] == "timeout"
+    assert "timed out after 2 s" in outcome.error["message"]
+    assert call(worker, "double", np.ones(1)).ok
+
+
+def test_a_slow_call_within_the_limit_succeeds(worker):
+    """Is a call that finishes in time left alone?"""
+    assert call(worker, "sleep_then_return", 0.5).ok
+
+
+def test_memory_bomb_is_reported_as_out_of_memory(worker):
+    """Does a 50 GB allocation fail fast as 'out of memory', not as 'Killed'?"""
+    outcome = call(worker, "hoard")
+    assert outcome.error["category"] == "out_of_memory"
+    assert call(worker, "double", np.ones(1)).ok
+
+
+@pytest.mark.parametrize("name, code", [("hard_exit", "exit code 3")])
+def test_os_exit_is_a_failed_call_not_a_crash(worker, name, code):
+    """Does os._exit inside a function fail that call only?"""
+    outcome = call(worker, name)
+    assert outcome.error["category"] == "crashed" and code in outcome.error["message"]
+    assert call(worker, "double", np.ones(1)).ok
+
+
+def test_sys_exit_is_caught_inside_the_worker(worker):
+    """Does sys.exit inside a function fail the call without ending the worker?"""
+    outcome = call(worker, "polite_exit")
+    assert outcome.error["category"] == "exit" and "sys.exit(4)" in outcome.error["message"]
+
+
+def test_output_is_capped(worker):
+    """Are 10 MB of prints cut to the cap, with the rest counted, and the value kept?"""
+    outcome = call(worker, "chatter")
+    assert outcome.ok and outcome.value == 7
+    assert len(outcome.output) < 4096 + 200
+    assert "more bytes of output not shown" in outcome.output
+
+
+@pytest.mark.parametrize("name, category, text", [
+    ("todo", "not_implemented", "write me"),
+    ("returns_none", "bad_result", "forget a return"),
+    ("returns_text", "bad_result", "not a numeric array"),
+    ("missing_function", "exception", "no function named"),
+])
+def test_failures_are_categorised(worker, name, category, text):
+    """Does each kind of failure come back with its category and a clear message?"""
+    outcome = call(worker, name)
+    assert outcome.error["category"] == category
+    assert text in outcome.error["message"]
+
+
+def test_import_errors_are_reported_with_the_interpreters_message(tmp_path):
+    """Does a syntax error come back as the interpreter's report, with the line?"""
+    module = tmp_path / "broken.py"
+    module.write_text("def f(:\n    pass\n")
+    process = WorkerProcess("broken", module, Limits())
+    try:
+        outcome = process.run(CALL, ("f",), {}, seed=0)
+    finally:
+        process.stop()
+    assert outcome.stage == "load" and outcome.error["type"] == "SyntaxError"
+    assert 'File "broken.py", line 1' in outcome.error["message"]
+
+
+def test_solutions_cannot_be_imported_from_the_worker(tmp_path):
+    """Is the grader's folder off sys.path, so `import solutions` fails in student code?"""
+    module = tmp_path / "sneaky.py"
+    module.write_text("def peek():\n    import solutions.conv_as_matrix.conv_as_matrix\n"
+                      "    return 1\n")
+    process = WorkerProcess("sneaky", module, Limits())
+    try:
+        outcome = process.run(CALL, ("peek",), {}, seed=0)
+    finally:
+        process.stop()
+    assert not outcome.ok and outcome.error["type"] == "ModuleNotFoundError"
