@@ -10,9 +10,10 @@ grading (live reference from ``solutions/``) and the student's self-check (value
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from autograder import codec
 from autograder.errors import NotGradable, ReferenceFailure, StudentFailure
@@ -173,7 +174,8 @@ def load_recording(path: Path) -> dict[str, Any]:
     try:
         values = codec.decode(path.read_bytes())
     except codec.CodecError as error:
-        raise ReferenceFailure(f"recorded expected values {path} are unreadable: {error}")
+        raise ReferenceFailure(
+            f"recorded expected values {path} are unreadable: {error}") from None
     if not isinstance(values, dict):
         raise ReferenceFailure(f"recorded expected values {path} have the wrong structure")
     return values

@@ -15,11 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder import __version__
+from autograder import __version__, paths
 from autograder import assignments as registry
-from autograder import paths
-from autograder.handles import (LiveReference, RecordedReference, RecordingReference,
-                                StudentModule)
+from autograder.handles import LiveReference, RecordedReference, RecordingReference, StudentModule
 from autograder.plugin import GradingContext
 from autograder.results import RunResult, TestResult
 from autograder.submission import Submission

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from conftest import EXAMPLES, REPO, run_cli
+
 from autograder import paths
 from autograder.build.stub import strip_solutions
 from autograder.errors import BuildError

@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 import zipfile
 
 import pytest
-
 from conftest import EXAMPLES, REPO, run_cli
+
 from autograder.views.gradescope import REQUIRED_TEST_FIELDS
 
 GRADESCOPE_VISIBILITIES = {"hidden", "after_due_date", "after_published", "visible"}
@@ -148,3 +148,17 @@ def test_self_check_agrees_with_official_grading_on_visible_tests(tmp_path, grad
     official = [t for t in graded_examples[example]["tests"] if t["visibility"] == "visible"]
     score = sum(t["score"] for t in official)
     assert f"Total {score:g}/14" in completed.stdout
+
+
+@pytest.mark.slow
+def test_grading_twice_gives_identical_results(graded_examples):
+    """Is the same submission always given the same tests, scores and messages?"""
+    completed = run_cli("grade", str(EXAMPLES / "partial"), "--format", "json")
+    again = json.loads(completed.stdout)
+    first = graded_examples["partial"]
+
+    def stable(results):
+        return [(t["name"], t["score"], t["status"], t["output"]) for t in results["tests"]]
+
+    assert stable(again) == stable(first)
+    assert again["extra_data"]["submission_hash"] == first["extra_data"]["submission_hash"]

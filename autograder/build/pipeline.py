@@ -7,9 +7,9 @@ constraints are declared with each transform and checked when this module loads.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from autograder import assignments as registry
 from autograder import paths

@@ -50,7 +50,7 @@ def render_summary(runs: list[RunResult], *, width: int = 100) -> str:
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     def line(cells):
         return "  ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                         for i, (c, w) in enumerate(zip(cells, widths)))
+                         for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
     out = [line(header), "  ".join("-" * w for w in widths)] + [line(r) for r in rows]
     return "\n".join(out)
 

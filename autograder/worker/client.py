@@ -110,8 +110,8 @@ class WorkerProcess:
             self.start()
         if self._load_outcome is None:
             started = time.monotonic()
-            self._load_outcome = self._await_reply(self._load_deadline, "while importing the module",
-                                                   self.limits.import_seconds)
+            self._load_outcome = self._await_reply(
+                self._load_deadline, "while importing the module", self.limits.import_seconds)
             self._load_outcome.seconds = time.monotonic() - started
         return self._load_outcome
 

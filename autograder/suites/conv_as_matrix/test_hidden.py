@@ -5,8 +5,12 @@ from __future__ import annotations
 import pytest
 
 from autograder.suites.conv_as_matrix import checks
-from autograder.suites.conv_as_matrix.cases import (HIDDEN_MATMUL, HIDDEN_MATRIX,
-                                                    HIDDEN_MULTICHANNEL, HIDDEN_TRANSPOSE)
+from autograder.suites.conv_as_matrix.cases import (
+    HIDDEN_MATMUL,
+    HIDDEN_MATRIX,
+    HIDDEN_MULTICHANNEL,
+    HIDDEN_TRANSPOSE,
+)
 
 pytestmark = pytest.mark.visibility("hidden")
 

@@ -7,9 +7,13 @@ import pytest
 from autograder.compare import assert_close
 from autograder.probes import conv_as_matrix as probes
 from autograder.suites.conv_as_matrix import checks
-from autograder.suites.conv_as_matrix.cases import (LECTURE_IMAGE, LECTURE_KERNEL,
-                                                    LECTURE_OUTPUT, VISIBLE,
-                                                    VISIBLE_MULTICHANNEL)
+from autograder.suites.conv_as_matrix.cases import (
+    LECTURE_IMAGE,
+    LECTURE_KERNEL,
+    LECTURE_OUTPUT,
+    VISIBLE,
+    VISIBLE_MULTICHANNEL,
+)
 
 pytestmark = pytest.mark.visibility("visible")
 

@@ -55,8 +55,8 @@ def conv_matrix(kernel, input_shape, stride=1, padding="valid") -> np.ndarray:
 
     Returns:
         C of shape (Ho * Wo, H * W) such that
-        ``(C @ x.reshape(-1)).reshape(Ho, Wo)`` equals
-        ``tf.nn.conv2d(x[None, :, :, None], kernel[:, :, None, None], stride, padding.upper())[0, :, :, 0]``.
+        ``(C @ x.reshape(-1)).reshape(Ho, Wo)`` equals ``tf.nn.conv2d(x[None, :, :, None],
+        kernel[:, :, None, None], stride, padding.upper())[0, :, :, 0]``.
         Row ``r * Wo + c`` holds the weights of output pixel (r, c); column
         ``i * W + j`` belongs to input pixel (i, j).
     """

@@ -1,0 +1,99 @@
+"""Does the pytest plugin turn test outcomes into the right scores? (tested with pytester)"""
+
+from __future__ import annotations
+
+import pytest
+
+from autograder.errors import NotGradable, StudentFailure
+from autograder.plugin import GradingContext
+
+pytest_plugins = ["pytester"]
+
+SUITE = '''
+import pytest
+from autograder.compare import assert_close
+
+@pytest.mark.points(2)
+def test_right(student, reference):
+    """Is the answer right?"""
+    assert_close(student.call("f", 1), reference.call("f", 1), what="f(1)")
+
+@pytest.mark.points(3)
+def test_wrong(student, reference):
+    assert_close(student.call("f", 2), reference.call("f", 2), what="f(2)")
+
+@pytest.mark.points(1)
+@pytest.mark.visibility("hidden")
+@pytest.mark.parametrize("n", [3])
+def test_hidden(student, n):
+    student.call("g", n)
+
+def test_without_points(student):
+    pass
+
+@pytest.mark.points(1)
+def test_grader_bug(student):
+    raise KeyError("oops")
+'''
+
+
+class FakeStudent:
+    """f(1) is right, f(2) is wrong, g raises: what a worker would report."""
+
+    def run(self, probe, args, kwargs, *, seed):
+        name, value = args
+        if name == "g":
+            raise StudentFailure("your code raised ValueError: no")
+        return (value * 10 if value == 1 else -1), ("printed\n" if value == 2 else "")
+
+
+class FakeReference:
+    def run(self, probe, args, kwargs, *, seed):
+        return args[1] * 10
+
+
+class MissingStudent:
+    def run(self, probe, args, kwargs, *, seed):
+        raise NotGradable("not gradable: demo.py could not be imported.")
+
+
+def run_suite(pytester: pytest.Pytester, student, include_hidden: bool = True):
+    suite = pytester.mkpydir("suites") / "demo"
+    suite.mkdir()
+    (suite / "test_demo.py").write_text(SUITE)
+    context = GradingContext({"demo": student}, {"demo": FakeReference()}, seed=1,
+                             include_hidden=include_hidden)
+    result = pytester.runpytest_inprocess(str(suite), "-p", "autograder.plugin",
+                                          "--strict-markers", plugins=[context])
+    return result, {r.test_id.split("::")[1]: r for r in context.results}
+
+
+def test_scores_statuses_and_outputs(pytester):
+    """Right earns its points, wrong and student errors fail, grader bugs are 'error'."""
+    result, results = run_suite(pytester, FakeStudent())
+    result.assert_outcomes(passed=1, failed=3, errors=1)
+    assert (results["test_right"].score, results["test_right"].status) == (2, "passed")
+    assert results["test_right"].name == "demo: Is the answer right?"
+    wrong = results["test_wrong"]
+    assert (wrong.score, wrong.max_score, wrong.status) == (0, 3, "failed")
+    assert wrong.output.startswith("f(2): 1 of 1 values differ")
+    assert wrong.output.endswith("Your code printed:\nprinted\n")
+    hidden = results["test_hidden[3]"]
+    assert hidden.visibility == "hidden" and hidden.name == "demo: hidden [3]"
+    assert hidden.output == "your code raised ValueError: no"
+    assert results["test_grader_bug"].status == "error"
+    assert "grader problem" in results["test_grader_bug"].output
+    assert results["test_without_points"].status == "error"  # every test needs points
+    assert "no @pytest.mark.points" in results["test_without_points"].output
+
+
+def test_hidden_tests_are_left_out_of_the_self_check(pytester):
+    _, results = run_suite(pytester, FakeStudent(), include_hidden=False)
+    assert "test_hidden[3]" not in results and "test_right" in results
+
+
+def test_not_gradable_module_scores_zero_everywhere(pytester):
+    _, results = run_suite(pytester, MissingStudent())
+    for name in ("test_right", "test_wrong", "test_hidden[3]"):
+        assert results[name].score == 0
+        assert results[name].output.startswith("not gradable")
