@@ -32,3 +32,9 @@ def graded_examples() -> dict[str, dict]:
 def outcomes(results: dict) -> dict[str, str]:
     """test function id (without the file) -> 'passed' / 'failed'."""
     return {t["extra_data"]["test_id"].split("::")[1]: t["status"] for t in results["tests"]}
+
+
+def module_results(results: dict, assignment: str) -> dict:
+    """The part of a results.json that belongs to one assignment, with its own score."""
+    tests = [t for t in results["tests"] if t["extra_data"]["assignment"] == assignment]
+    return {"tests": tests, "score": sum(t["score"] for t in tests)}

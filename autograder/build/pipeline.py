@@ -14,6 +14,8 @@ from pathlib import Path
 from autograder import assignments as registry
 from autograder import paths
 from autograder.assignments import Assignment
+from autograder.build.extras import write_extras
+from autograder.build.figures import write_figures
 from autograder.build.handout import write_handout
 from autograder.build.record import record_expected
 from autograder.build.stub import write_stub
@@ -29,8 +31,11 @@ class Transform:
 TRANSFORMS: list[Transform] = [
     Transform("stub", write_stub),
     Transform("handout", write_handout),
+    Transform("extras", write_extras),
+    # The figures embedded in the handout are drawn by the solution's own figures.py.
+    Transform("figures", write_figures, after=("handout",)),
     # Recording runs the visible tests; it comes last so a refusal leaves the rest built.
-    Transform("expected values", record_expected, after=("stub", "handout")),
+    Transform("expected values", record_expected, after=("stub", "handout", "extras")),
 ]
 
 

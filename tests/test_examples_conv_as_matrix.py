@@ -1,0 +1,80 @@
+"""Does every example get exactly the conv_as_matrix outcome it deserves, test by test?"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import EXAMPLES, module_results, outcomes
+
+NAME = "conv_as_matrix"
+TOTAL = 34
+
+#: The partial example's three mistakes, and the tests each one must fail.
+PARTIAL_FAILS = {
+    # "same" padding with the extra pad at the top/left: odd total padding only
+    "test_conv_matrix[8x5-k2x2-s2-same]", "test_conv_matrix[7x8-k5x3-s3-same]",
+    "test_conv_matrix[5x9-k4x2-s1-same]",
+    # column-major reshape in the transpose
+    "test_lecture_transpose", "test_conv2d_transpose[5x5-k3x3-s1-valid]",
+    "test_conv2d_transpose[6x7-k2x3-s2-same]", "test_conv2d_transpose[7x7-k3x3-s2-valid]",
+    "test_conv2d_transpose[8x8-k4x4-s2-same]", "test_conv2d_transpose[9x6-k3x2-s3-same]",
+    "test_conv2d_transpose[5x7-k2x3-s1-valid]",
+    # channels-first columns (invisible with one input channel)
+    "test_conv_matrix_multichannel[5x4-k3x3-s1-valid-c2to3]",
+    "test_conv_matrix_multichannel[6x5-k2x3-s2-same-c3to2]",
+    "test_conv_matrix_multichannel[5x6-k4x4-s3-same-c2to2]",
+}
+
+#: conv2d_as_matmul hangs for strides above 1; multichannel allocates 50 GB.
+HOSTILE_TIMEOUTS = {"test_conv2d_as_matmul[6x7-k2x3-s2-same]",
+                    "test_conv2d_as_matmul[8x6-k4x2-s2-valid]",
+                    "test_conv2d_as_matmul[9x7-k3x3-s3-same]"}
+HOSTILE_OUT_OF_MEMORY = {"test_conv_matrix_multichannel[5x4-k3x3-s1-valid-c2to3]",
+                         "test_conv_matrix_multichannel[6x5-k2x3-s2-same-c3to2]",
+                         "test_conv_matrix_multichannel[7x7-k3x3-s2-valid-c1to4]",
+                         "test_conv_matrix_multichannel[5x6-k4x4-s3-same-c2to2]"}
+
+
+def test_perfect_scores_full_marks(graded_examples):
+    """Does a correct solution written differently from the reference get everything?"""
+    results = module_results(graded_examples["perfect"], NAME)
+    assert sum(t["max_score"] for t in results["tests"]) == TOTAL
+    assert set(outcomes(results).values()) == {"passed"}
+
+
+@pytest.mark.parametrize("name, reason", [
+    ("broken", "SyntaxError: expected ':'"),
+    ("hostile_exit_at_import", "exit code 0 while importing the module"),
+])
+def test_modules_that_do_not_import_are_not_gradable(graded_examples, name, reason):
+    """Does every test say 'not gradable' with the interpreter's reason, at zero points?"""
+    results = module_results(graded_examples[name], NAME)
+    assert results["score"] == 0
+    for test in results["tests"]:
+        assert test["output"].startswith("not gradable: conv_as_matrix.py could not be imported")
+        assert reason in test["output"]
+
+
+def test_partial_loses_exactly_the_points_of_its_mistakes(graded_examples):
+    """Does each mistake cost only its own tests (conv2d_as_matmul keeps its marks)?"""
+    results = module_results(graded_examples["partial"], NAME)
+    failed = {test for test, status in outcomes(results).items() if status != "passed"}
+    assert failed == PARTIAL_FAILS
+    assert results["score"] == 19  # 15 points lost: two of the failed tests are worth 2
+
+
+def test_hostile_tricks_are_contained_and_correct_code_still_scores(graded_examples):
+    """Hang, memory bomb, fake score, forged results.json: each costs only its own tests."""
+    results = module_results(graded_examples["hostile_tricks"], NAME)
+    by_id = {t["extra_data"]["test_id"].split("::")[1]: t for t in results["tests"]}
+    failed = {test for test, t in by_id.items() if t["status"] != "passed"}
+    assert failed == HOSTILE_TIMEOUTS | HOSTILE_OUT_OF_MEMORY
+    assert results["score"] == TOTAL - 3 - 5  # 1 point each, multichannel visible is 2
+    for test in HOSTILE_TIMEOUTS:
+        assert "timed out after 5 s" in by_id[test]["output"]
+        # A hang costs its time limit, plus a little to stop the worker.
+        assert by_id[test]["extra_data"]["seconds"] < 5 + 2
+    for test in HOSTILE_OUT_OF_MEMORY:
+        assert by_id[test]["output"].startswith("out of memory")
+    printed = by_id["test_lecture_matrix"]["output"]
+    assert "Your code printed:\nScore: 100/100" in printed  # shown as its output, nothing more
+    assert not (EXAMPLES / "hostile_tricks" / "results.json").exists()
