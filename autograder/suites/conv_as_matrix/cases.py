@@ -61,26 +61,3 @@ class Case:
 
 def _length(n: int, k: int, stride: int, padding: str) -> int:
     return -(-n // stride) if padding == "same" else (n - k) // stride + 1
-
-
-VISIBLE = [Case(5, 5, 3, 3), Case(6, 7, 2, 3, 2, "same")]
-
-#: Odd and even kernels, non-square images, strides 1 to 3, both paddings.
-HIDDEN_MATRIX = [
-    Case(7, 5, 3, 3, 1, "same"),
-    Case(6, 6, 4, 4, 2, "valid"),
-    Case(8, 5, 2, 2, 2, "same"),
-    Case(9, 7, 3, 2, 3, "valid"),
-    Case(7, 8, 5, 3, 3, "same"),
-    Case(4, 6, 1, 1, 1, "valid"),
-    Case(5, 9, 4, 2, 1, "same"),
-    Case(10, 6, 3, 3, 2, "valid"),
-]
-HIDDEN_MATMUL = [Case(7, 5, 3, 3, 1, "same"), Case(8, 6, 4, 2, 2, "valid"),
-                 Case(9, 7, 3, 3, 3, "same"), Case(6, 9, 2, 5, 1, "valid")]
-#: Stride 2 "valid" is the lecture's "almost the same shape" case.
-HIDDEN_TRANSPOSE = [Case(7, 7, 3, 3, 2, "valid"), Case(8, 8, 4, 4, 2, "same"),
-                    Case(9, 6, 3, 2, 3, "same"), Case(5, 7, 2, 3, 1, "valid")]
-VISIBLE_MULTICHANNEL = [Case(5, 4, 3, 3, 1, "valid", 2, 3)]
-HIDDEN_MULTICHANNEL = [Case(6, 5, 2, 3, 2, "same", 3, 2), Case(7, 7, 3, 3, 2, "valid", 1, 4),
-                       Case(5, 6, 4, 4, 3, "same", 2, 2)]

@@ -11,15 +11,17 @@ from autograder.suites.conv_as_matrix.cases import (
     LECTURE_IMAGE,
     LECTURE_KERNEL,
     LECTURE_OUTPUT,
-    VISIBLE,
-    VISIBLE_MULTICHANNEL,
+    Case,
 )
+
+VISIBLE = [Case(5, 5, 3, 3), Case(6, 7, 2, 3, 2, "same")]
+VISIBLE_MULTICHANNEL = [Case(5, 4, 3, 3, 1, "valid", 2, 3)]
 
 pytestmark = pytest.mark.visibility("visible")
 
 
 @pytest.mark.points(2)
-def test_lecture_matrix(student, reference):
+def test_conv_matrix_lecture_example(student, reference):
     """Does conv_matrix build the lecture's 4x16 matrix for the 3x3 kernel on a 4x4 image?"""
     got = student.call("conv_matrix", LECTURE_KERNEL, (4, 4))
     want = reference.call("conv_matrix", LECTURE_KERNEL, (4, 4))
@@ -27,7 +29,7 @@ def test_lecture_matrix(student, reference):
 
 
 @pytest.mark.points(2)
-def test_lecture_output(student, reference):
+def test_conv2d_as_matmul_lecture_example(student, reference):
     """Does conv2d_as_matmul give the lecture's output [[57, 50], [66, 61]]?"""
     matrix = reference.call("conv_matrix", LECTURE_KERNEL, (4, 4))
     got = student.run(probes.conv2d_with_matrix, LECTURE_IMAGE, LECTURE_KERNEL, 1, "valid",
@@ -36,7 +38,7 @@ def test_lecture_output(student, reference):
 
 
 @pytest.mark.points(2)
-def test_lecture_transpose(student, reference):
+def test_conv2d_transpose_as_matmul_lecture_example(student, reference):
     """Does conv2d_transpose_as_matmul map the lecture's 2x2 output back to 4x4 like TF?"""
     matrix = reference.call("conv_matrix", LECTURE_KERNEL, (4, 4))
     got = student.run(probes.conv2d_transpose_with_matrix, LECTURE_OUTPUT, LECTURE_KERNEL,
@@ -63,7 +65,7 @@ def test_conv2d_as_matmul(student, reference, rng, case):
 
 @pytest.mark.points(1)
 @pytest.mark.parametrize("case", VISIBLE, ids=str)
-def test_conv2d_transpose(student, reference, rng, case):
+def test_conv2d_transpose_as_matmul(student, reference, rng, case):
     """Does conv2d_transpose_as_matmul equal tf.nn.conv2d_transpose?"""
     checks.conv2d_transpose(student, reference, rng, case)
 
