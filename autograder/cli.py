@@ -32,10 +32,19 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("name", metavar="NAME", help="assignment, e.g. conv_as_matrix")
     check.add_argument("--submission", metavar="DIR",
                        help="folder holding your module (default: assignments/NAME)")
+    check.add_argument("--only", metavar="EXPR",
+                       help="only tests matching this pytest -k expression, e.g. conv_matrix")
 
     build = verbs.add_parser("build", help="regenerate assignments/ from solutions/")
     build.add_argument("names", nargs="*", metavar="NAME", help="default: all")
     build.add_argument("--out", metavar="DIR", help="write here instead of assignments/")
+
+    release = verbs.add_parser("release", help="write the student release into a new folder")
+    release.add_argument("out", metavar="DIR")
+
+    bundle = verbs.add_parser("gradescope", help="write a Gradescope autograder bundle")
+    bundle.add_argument("names", nargs="+", metavar="NAME")
+    bundle.add_argument("--out", metavar="FILE.zip", required=True)
     return parser
 
 
@@ -53,11 +62,20 @@ def main(argv: list[str] | None = None) -> int:
         if arguments.verb == "check":
             from autograder import check
 
-            return check.main(name=arguments.name, submission=arguments.submission)
+            return check.main(name=arguments.name, submission=arguments.submission,
+                              only=arguments.only)
         if arguments.verb == "build":
             from autograder.build import pipeline
 
             return pipeline.main(names=arguments.names or None, out=arguments.out)
+        if arguments.verb == "release":
+            from autograder import release
+
+            return release.main(out=arguments.out)
+        if arguments.verb == "gradescope":
+            from autograder import gradescope_bundle
+
+            return gradescope_bundle.main(names=arguments.names, out=arguments.out)
     except UsageError as error:
         print(f"autograder: error: {error}", file=sys.stderr)
         return 2

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from autograder import assignments as registry
+from autograder import paths
 from autograder.errors import UsageError
 from autograder.session import DEFAULT_SEED, References, grade_submission
 from autograder.views import gradescope, junit, markdown, table
@@ -22,6 +23,7 @@ def main(*, submissions: list[str], assignments: list[str] | None = None,
     Returns 0 when grading completed (whatever the scores), 1 when the grader itself
     failed on a suite. Raises ``UsageError`` for arguments it cannot work with.
     """
+    paths.require_solutions("grade")
     if not submissions:
         raise UsageError("no submission given")
     if fmt not in FORMATS:

@@ -31,3 +31,13 @@ def assignment_dir(name: str) -> Path:
 def recorded_values(name: str) -> Path:
     """The expected values of the visible tests, recorded from the solution by ``build``."""
     return assignment_dir(name) / "expected_visible.npz"
+
+
+def require_solutions(verb: str) -> None:
+    """Staff-only verbs need solutions/; in the student release they explain themselves."""
+    from autograder.errors import UsageError
+
+    if not SOLUTIONS.is_dir():
+        raise UsageError(f"`autograder {verb}` needs the reference solutions, and this copy "
+                         "has no solutions/ folder (it is the student release); students "
+                         "check their work with `autograder check NAME`")

@@ -55,11 +55,13 @@ class References:
 
 
 def grade_submission(source: str | Path, *, names: list[str] | None, references: References,
-                     seed: int = DEFAULT_SEED, include_hidden: bool = True) -> RunResult:
+                     seed: int = DEFAULT_SEED, include_hidden: bool = True,
+                     select: str | None = None) -> RunResult:
     """Grade one submission (folder or .zip) and return the result model.
 
     With ``names`` None, every assignment module found is graded; named assignments that
-    are missing score zero with an explanation. Raises ``UsageError`` only when the
+    are missing score zero with an explanation. ``select`` is a pytest ``-k`` expression
+    (e.g. one function's name) to run only some tests. Raises ``UsageError`` only when the
     submission path itself is unusable.
     """
     started = time.monotonic()
@@ -81,7 +83,7 @@ def grade_submission(source: str | Path, *, names: list[str] | None, references:
             for handle in [*students.values(), *context.references.values()]:
                 handle.start()  # every import starts now, in parallel
             if to_grade:
-                run_suites(context, to_grade)
+                run_suites(context, to_grade, select=select)
         finally:
             for student in students.values():
                 student.stop()
@@ -100,7 +102,7 @@ def grade_submission(source: str | Path, *, names: list[str] | None, references:
         )
 
 
-def run_suites(context: GradingContext, names: list[str]) -> int:
+def run_suites(context: GradingContext, names: list[str], select: str | None = None) -> int:
     """Run the grading suites of ``names`` under pytest, in this process.
 
     Only the grader's own test files are collected (they live inside the package), with
@@ -111,7 +113,10 @@ def run_suites(context: GradingContext, names: list[str]) -> int:
         "-p", "autograder.plugin", "-p", "no:cacheprovider", "-p", "no:terminal",
         "-p", "no:stepwise", "-p", "no:pastebin", "-p", "no:junitxml",
         "--import-mode=importlib", "--strict-markers",
-    ]
+        # Nothing to capture here (student output is captured in the workers), and fd
+        # capture would fight a Jupyter kernel that runs the self-check.
+        "--capture=no",
+    ] + (["-k", select] if select else [])
     previous = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     try:

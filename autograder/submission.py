@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.errors import UsageError
+from autograder.notebooks import NotebookError, notebook_to_module
 
 #: Folders and files that are never part of a submission.
 JUNK_PARTS = {"__MACOSX", "__pycache__", ".ipynb_checkpoints", ".git", ".DS_Store"}
@@ -91,9 +92,17 @@ class Submission:
         then graded as zero with an explanation; otherwise missing ones are just skipped.
         """
         located = LocatedModules()
-        python_files = [p for p in self.files() if p.suffix == ".py"]
+        files = self.files()
+        python_files = [p for p in files if p.suffix == ".py"]
         for name in wanted:
             candidates = [p for p in python_files if p.name == f"{name}.py"]
+            notebooks = [p for p in files if p.name == f"{name}.ipynb"]
+            if candidates and notebooks:
+                located.notes.append(f"{self.relative(notebooks[0])} ignored: {name}.py is "
+                                     "graded")
+            elif notebooks:
+                self._locate_notebook(name, notebooks, located)
+                continue
             if candidates:
                 chosen = min(candidates, key=lambda p: (len(p.parts), str(p)))
                 located.found[name] = chosen
@@ -116,14 +125,39 @@ class Submission:
                 + ", ".join(f"{n}.py" for n in wanted) + f". The submission holds: {listing}.")
         return located
 
+    def _locate_notebook(self, name: str, notebooks: list[Path],
+                         located: LocatedModules) -> None:
+        chosen = min(notebooks, key=lambda p: (len(p.parts), str(p)))
+        try:
+            if chosen.stat().st_size > 4 * MAX_MODULE_BYTES:
+                raise NotebookError(f"{self.relative(chosen)} is too large to grade")
+            extraction = notebook_to_module(chosen.read_text(errors="replace"),
+                                            self.relative(chosen))
+        except NotebookError as error:
+            located.missing[name] = str(error)
+            return
+        located.found[name] = chosen
+        located.notes.append(
+            f"{self.relative(chosen)} graded as {name}.py: kept the imports, functions, "
+            f"classes and constants of {extraction.cells_used} code cells; left out "
+            f"{extraction.statements_dropped} other statements (plots, training runs, "
+            "checks)")
+
     def scratch_copy(self, module: Path, assignment: str) -> Path:
-        """Copy the module and its sibling .py files into a fresh folder; return the copy."""
+        """Copy the module and its sibling .py files into a fresh folder; return the copy.
+
+        A notebook is copied as the module extracted from it.
+        """
         target = Path(tempfile.mkdtemp(prefix=f"{assignment}-", dir=self._temp))
         for sibling in module.parent.glob("*.py"):
             if sibling.is_file() and not sibling.is_symlink() \
                     and sibling.stat().st_size <= MAX_MODULE_BYTES:
                 shutil.copyfile(sibling, target / sibling.name)
-        return target / module.name
+        copy = target / f"{assignment}.py"
+        if module.suffix == ".ipynb":
+            extraction = notebook_to_module(module.read_text(errors="replace"), module.name)
+            copy.write_text(extraction.source)
+        return copy
 
     def relative(self, path: Path) -> str:
         return str(path.relative_to(self.root))

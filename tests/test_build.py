@@ -25,8 +25,19 @@ def test_solution_regions_become_todo_blocks():
                     '    raise NotImplementedError("f is not implemented yet")\n')
 
 
+def test_one_line_marker_replaces_that_line_only():
+    source = "def g(x):\n    y = 2 * x\n    return y + 1  # SOLUTION\n"
+    assert strip_solutions(source, "g.py") == (
+        "def g(x):\n    y = 2 * x\n"
+        "    # TODO: write your solution here (the handout explains each step).\n"
+        '    raise NotImplementedError("g is not implemented yet")\n')
+
+
 @pytest.mark.parametrize("source, problem", [
-    ("# BEGIN SOLUTION\n# BEGIN SOLUTION\n# END SOLUTION\n", "f.py:2: BEGIN SOLUTION inside"),
+    ("# BEGIN SOLUTION\n# BEGIN SOLUTION\n# END SOLUTION\n",
+     "f.py:2: BEGIN SOLUTION marker inside the region opened at line 1"),
+    ("# BEGIN SOLUTION\nx = 1  # SOLUTION\n# END SOLUTION\n",
+     "f.py:2: SOLUTION marker inside the region opened at line 1"),
     ("x = 1\n# BEGIN SOLUTION\n", "f.py:2: BEGIN SOLUTION is never closed"),
     ("x = 1\n\n# END SOLUTION\n", "f.py:3: END SOLUTION without a BEGIN"),
 ])

@@ -17,6 +17,7 @@ from autograder.assignments import Assignment
 from autograder.build.extras import write_extras
 from autograder.build.figures import write_figures
 from autograder.build.handout import write_handout
+from autograder.build.notebook import write_notebook
 from autograder.build.record import record_expected
 from autograder.build.stub import write_stub
 
@@ -34,6 +35,7 @@ TRANSFORMS: list[Transform] = [
     Transform("extras", write_extras),
     # The figures embedded in the handout are drawn by the solution's own figures.py.
     Transform("figures", write_figures, after=("handout",)),
+    Transform("notebook", write_notebook, after=("stub", "handout")),
     # Recording runs the visible tests; it comes last so a refusal leaves the rest built.
     Transform("expected values", record_expected, after=("stub", "handout", "extras")),
 ]
@@ -54,6 +56,7 @@ check_order(TRANSFORMS)
 def main(*, names: list[str] | None = None, out: str | Path | None = None,
          log=sys.stdout) -> int:
     """Build the student folder of each named assignment (default: all) under ``out``."""
+    paths.require_solutions("build")
     chosen = [registry.get(name) for name in (names or list(registry.ASSIGNMENTS))]
     root = Path(out) if out else paths.ASSIGNMENTS
     for assignment in chosen:

@@ -8,6 +8,9 @@
         # END SOLUTION
 
 becomes, in the stub, a TODO comment and ``raise NotImplementedError("conv_matrix ...")``.
+The one-line form marks a single line the same way:
+
+    return mu + ops.exp(0.5 * log_var) * eps  # SOLUTION
 """
 
 from __future__ import annotations
@@ -21,11 +24,13 @@ from autograder.errors import BuildError
 
 BEGIN = re.compile(r"^(?P<indent>\s*)# BEGIN SOLUTION\s*$")
 END = re.compile(r"^\s*# END SOLUTION\s*$")
+LINE = re.compile(r"^(?P<indent>\s*)\S.*#\s*SOLUTION\s*$")
 DEF = re.compile(r"^(?P<indent>\s*)(?:async\s+)?def\s+(?P<name>\w+)")
 
 
 def strip_solutions(source: str, filename: str) -> str:
-    """Replace each ``# BEGIN SOLUTION`` ... ``# END SOLUTION`` region with a TODO block.
+    """Replace each ``# BEGIN SOLUTION`` ... ``# END SOLUTION`` region, and each line
+    ending in ``# SOLUTION``, with a TODO block.
 
     Raises ``BuildError`` naming the file and line for a nested, unclosed or unopened
     marker.
@@ -33,18 +38,16 @@ def strip_solutions(source: str, filename: str) -> str:
     output: list[str] = []
     opened_at: int | None = None
     for number, line in enumerate(source.splitlines(keepends=True), start=1):
-        begin, end = BEGIN.match(line), END.match(line)
-        if begin:
+        begin, end, single = BEGIN.match(line), END.match(line), LINE.match(line)
+        if begin or single:
             if opened_at is not None:
-                raise BuildError(f"{filename}:{number}: BEGIN SOLUTION inside the region "
-                                 f"opened at line {opened_at} (regions cannot nest)")
-            opened_at = number
-            indent = begin.group("indent")
-            function = _enclosing_function(output, len(indent))
-            output.append(f"{indent}# TODO: write your solution here (the handout explains "
-                          "each step).\n")
-            output.append(f'{indent}raise NotImplementedError("{function} is not '
-                          'implemented yet")\n')
+                raise BuildError(f"{filename}:{number}: {'BEGIN ' if begin else ''}SOLUTION "
+                                 f"marker inside the region opened at line {opened_at} "
+                                 "(regions cannot nest)")
+            indent = (begin or single).group("indent")
+            output += _todo_block(indent, _enclosing_function(output, len(indent)))
+            if begin:
+                opened_at = number
         elif end:
             if opened_at is None:
                 raise BuildError(f"{filename}:{number}: END SOLUTION without a BEGIN SOLUTION")
@@ -54,6 +57,11 @@ def strip_solutions(source: str, filename: str) -> str:
     if opened_at is not None:
         raise BuildError(f"{filename}:{opened_at}: BEGIN SOLUTION is never closed")
     return "".join(output)
+
+
+def _todo_block(indent: str, function: str) -> list[str]:
+    return [f"{indent}# TODO: write your solution here (the handout explains each step).\n",
+            f'{indent}raise NotImplementedError("{function} is not implemented yet")\n']
 
 
 def _enclosing_function(lines: list[str], indent: int) -> str:

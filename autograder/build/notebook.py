@@ -1,0 +1,118 @@
+"""Transform: one Jupyter notebook per assignment, the student's workbench.
+
+The notebook walks through the handout one function at a time: a short introduction, a
+setup cell that imports the student's module (reloaded after every edit), then for each
+function its docstring summary and a cell that runs the self-check for that function only,
+then the figures drawn from the student's own code, then the full self-check. Students write
+their code in the ``.py`` module; the notebook is where they try it out.
+
+Cell ids are fixed (``cell-0``, ``cell-1``, ...) so that the same solution always builds
+the same bytes.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import nbformat
+from nbformat import v4
+
+from autograder import paths
+from autograder.assignments import Assignment
+from autograder.build.stub import BEGIN, LINE
+
+SETUP = '''\
+# Setup: make the grader importable, and load your module (re-run after every edit).
+import importlib
+import sys
+from pathlib import Path
+
+ROOT = Path.cwd().resolve()
+while not (ROOT / "autograder").is_dir() and ROOT != ROOT.parent:
+    ROOT = ROOT.parent
+sys.path.insert(0, str(ROOT))
+from autograder.check import main as check  # noqa: E402
+
+import {name}  # noqa: E402
+
+importlib.reload({name})'''
+
+FIGURES = '''\
+# Draw the handout's figures from YOUR code (into my_figures/, next to this notebook).
+import subprocess
+
+from IPython.display import Image, display
+
+subprocess.run([sys.executable, "figures.py", "--out", "my_figures"], check=True)
+for png in sorted(Path("my_figures").glob("*.png")):
+    display(Image(filename=str(png)))'''
+
+
+def write_notebook(assignment: Assignment, target: Path) -> None:
+    notebook = build_notebook(assignment)
+    nbformat.validate(notebook)
+    (target / f"{assignment.name}.ipynb").write_text(nbformat.writes(notebook) + "\n")
+
+
+def build_notebook(assignment: Assignment) -> nbformat.NotebookNode:
+    name = assignment.name
+    solution = paths.solution_file(name)
+    handout = (paths.SOLUTIONS / name / "README.md").read_text()
+    functions = student_functions(solution.read_text())
+    cells = [
+        ("markdown", f"# {assignment.title}\n\n{_introduction(handout)}\n\n"
+                     f"The full handout is `README.md` in this folder. Write your code in "
+                     f"`{name}.py`; use this notebook to try it out and to check it one "
+                     "function at a time."),
+        ("code", SETUP.format(name=name)),
+    ]
+    for function, summary in functions:
+        cells.append(("markdown", f"## `{function}`\n\n{summary}"))
+        cells.append(("code", f"importlib.reload({name})\n"
+                              f"check(name={name!r}, only={_only(function, functions)!r})"))
+    if (paths.SOLUTIONS / name / "figures.py").is_file():
+        cells.append(("markdown", "## Figures\n\nThe handout's figures, drawn from your "
+                                  "functions. Compare them with the ones in `figures/`."))
+        cells.append(("code", FIGURES))
+    cells.append(("markdown", "## Everything at once\n\nThe visible tests of the whole "
+                              "assignment. Official grading adds hidden tests on more cases."))
+    cells.append(("code", f"importlib.reload({name})\ncheck(name={name!r})"))
+    notebook = v4.new_notebook(metadata={
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+    })
+    for index, (kind, source) in enumerate(cells):
+        make = v4.new_markdown_cell if kind == "markdown" else v4.new_code_cell
+        notebook.cells.append(make(source, id=f"cell-{index}"))
+    return notebook
+
+
+def student_functions(source: str) -> list[tuple[str, str]]:
+    """(name, first docstring paragraph) of every top-level function or class that holds
+    a solution marker, in source order: the questions of the assignment."""
+    lines = source.splitlines()
+    marked = {number for number, line in enumerate(lines, start=1)
+              if BEGIN.match(line) or LINE.match(line)}
+    questions = []
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and \
+                any(node.lineno <= n <= node.end_lineno for n in marked):
+            doc = (ast.get_docstring(node) or "").split("\n\n")[0].replace("\n", " ")
+            questions.append((node.name, doc))
+    return questions
+
+
+def _only(function: str, functions: list[tuple[str, str]]) -> str:
+    """A ``-k`` expression for this function's tests, excluding longer names that contain
+    it (``conv_matrix`` must not select ``conv_matrix_multichannel``)."""
+    longer = [other for other, _ in functions if function in other and other != function]
+    return " and ".join([function] + [f"not {other}" for other in longer])
+
+
+def _introduction(handout: str) -> str:
+    """The handout's opening paragraphs: everything between the title and the first ##."""
+    body = re.split(r"^## ", handout, maxsplit=1, flags=re.M)[0]
+    return "\n".join(line for line in body.splitlines()
+                     if not line.startswith("# ")).strip()

@@ -1,0 +1,86 @@
+"""Turning a submitted notebook into the module the grader imports.
+
+A notebook mixes definitions with experiments: training runs, plots, calls to the
+self-check. The grader keeps what a module is made of and drops the rest, cell by cell
+and in order:
+
+- kept: imports, function and class definitions, and constants (``LATENT_DIM = 16``:
+  assignments whose value is a literal);
+- dropped: shell and magic lines (``!pip ...``, ``%matplotlib ...``), markdown, and every
+  other statement (expressions that display or plot, loops, ``model.fit(...)``), so
+  nothing trains when the module is imported;
+- a cell that is not valid Python is kept whole, so the import fails with the
+  interpreter's message and the line that is wrong.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from dataclasses import dataclass
+
+KEPT_STATEMENTS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef,
+                   ast.ClassDef)
+
+
+class NotebookError(ValueError):
+    """The file is not a readable Jupyter notebook."""
+
+
+@dataclass
+class Extraction:
+    source: str  #: the module text
+    cells_used: int  #: code cells that contributed something
+    statements_dropped: int  #: top-level statements left out (experiments, displays)
+
+
+def notebook_to_module(text: str, name: str) -> Extraction:
+    """The module source for notebook JSON ``text`` (``name`` is for messages only)."""
+    try:
+        notebook = json.loads(text)
+        cells = notebook["cells"]
+    except (json.JSONDecodeError, KeyError, TypeError) as error:
+        raise NotebookError(f"{name} is not a readable Jupyter notebook: {error}") from None
+    parts = [f'"""Extracted by the autograder from {name}: imports, functions, classes and '
+             'constants."""\n']
+    used = dropped = 0
+    for index, cell in enumerate(cells, start=1):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        code = "\n".join(line for line in source.splitlines()
+                         if not line.lstrip().startswith(("!", "%")))
+        kept, left_out = _definitions(code)
+        dropped += left_out
+        if kept.strip():
+            used += 1
+            parts.append(f"# --- notebook cell {index} ---\n{kept.rstrip()}\n")
+    return Extraction("\n".join(parts), used, dropped)
+
+
+def _definitions(code: str) -> tuple[str, int]:
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return code, 0  # keep it: the import will report the error where it is
+    lines = code.splitlines()
+    kept, dropped = [], 0
+    for node in tree.body:
+        if isinstance(node, KEPT_STATEMENTS) or _is_constant(node):
+            start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+            kept.append("\n".join(lines[start - 1:node.end_lineno]))
+        else:
+            dropped += 1
+    return "\n\n".join(kept), dropped
+
+
+def _is_constant(node: ast.stmt) -> bool:
+    value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
+    if value is None:
+        return False
+    try:
+        ast.literal_eval(value)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return True
