@@ -29,6 +29,18 @@ def test_every_notebook_is_valid_nbformat(name):
     assert sources[-1].endswith(f"check(name={name!r})")
 
 
+@pytest.mark.parametrize("name", list(registry.ASSIGNMENTS))
+def test_every_question_cell_selects_visible_tests_of_its_own(name):
+    """Does each function's check cell run some visible tests (and not another's)?"""
+    from autograder.build.notebook import question_filter, student_functions, visible_test_names
+
+    functions = student_functions(paths.solution_file(name).read_text())
+    tests = visible_test_names(name)
+    for function, _ in functions:
+        only = question_filter(function, functions, tests)
+        assert only, f"no visible test of {name} is named after {function}"
+
+
 def test_notebook_code_runs_and_checks_one_function_at_a_time(tmp_path):
     """Do the setup and check cells run as written, each checking its own function?"""
     name = "conv_as_matrix"

@@ -68,10 +68,12 @@ def build_notebook(assignment: Assignment) -> nbformat.NotebookNode:
                      "function at a time."),
         ("code", SETUP.format(name=name)),
     ]
+    tests = visible_test_names(name)
     for function, summary in functions:
+        only = question_filter(function, functions, tests)
+        selection = f", only={only!r}" if only else ""
         cells.append(("markdown", f"## `{function}`\n\n{summary}"))
-        cells.append(("code", f"importlib.reload({name})\n"
-                              f"check(name={name!r}, only={_only(function, functions)!r})"))
+        cells.append(("code", f"importlib.reload({name})\ncheck(name={name!r}{selection})"))
     if (paths.SOLUTIONS / name / "figures.py").is_file():
         cells.append(("markdown", "## Figures\n\nThe handout's figures, drawn from your "
                                   "functions. Compare them with the ones in `figures/`."))
@@ -104,10 +106,24 @@ def student_functions(source: str) -> list[tuple[str, str]]:
     return questions
 
 
-def _only(function: str, functions: list[tuple[str, str]]) -> str:
-    """A ``-k`` expression for this function's tests, excluding longer names that contain
-    it (``conv_matrix`` must not select ``conv_matrix_multichannel``)."""
+def visible_test_names(name: str) -> list[str]:
+    """Names of the test functions in the assignment's visible test files."""
+    names = []
+    for path in sorted((paths.suite_dir(name)).glob("test_visible*.py")):
+        names += [node.name for node in ast.parse(path.read_text()).body
+                  if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")]
+    return names
+
+
+def question_filter(function: str, functions: list[tuple[str, str]], tests: list[str]
+                    ) -> str | None:
+    """A ``-k`` expression selecting this function's visible tests (suites name tests
+    ``test_<function>...``), excluding longer names that contain it (``conv_matrix`` must
+    not select ``conv_matrix_multichannel``); None, meaning every test, if none match."""
     longer = [other for other, _ in functions if function in other and other != function]
+    selected = [t for t in tests if function in t and not any(o in t for o in longer)]
+    if not selected:
+        return None
     return " and ".join([function] + [f"not {other}" for other in longer])
 
 
