@@ -6,6 +6,7 @@ A thin layer: each verb's ``main(*, ...)`` does the work and is the Python API t
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from autograder.errors import UsageError
@@ -26,7 +27,10 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--junit", metavar="FILE", help="write JUnit XML here")
     grade.add_argument("--format", choices=("table", "json", "md"), default="table",
                        help="what to print (default: table)")
+    grade.add_argument("--html", metavar="FILE", help="write an HTML report with figures here")
+    grade.add_argument("--markdown", metavar="FILE", help="write a Markdown summary here")
     grade.add_argument("--seed", type=int, default=None, help="base seed (default: fixed)")
+    grade.add_argument("--reference-cache", metavar="FILE", help=argparse.SUPPRESS)
 
     check = verbs.add_parser("check", help="self-check: visible tests, recorded answers")
     check.add_argument("name", metavar="NAME", help="assignment, e.g. conv_as_matrix")
@@ -42,6 +46,16 @@ def build_parser() -> argparse.ArgumentParser:
     release = verbs.add_parser("release", help="write the student release into a new folder")
     release.add_argument("out", metavar="DIR")
 
+    batch = verbs.add_parser("batch", help="grade a folder of submissions into a gradebook")
+    batch.add_argument("submissions_dir", metavar="SUBMISSIONS_DIR",
+                       help="one folder or .zip per student")
+    batch.add_argument("--out", metavar="DIR", required=True,
+                       help="gradebook.csv, per-student reports; run again to resume")
+    batch.add_argument("--jobs", type=int, default=1, metavar="N",
+                       help="students graded in parallel (default: 1)")
+    batch.add_argument("--assignment", action="append", dest="assignments", metavar="NAME",
+                       help="grade only this assignment (repeatable); default: all")
+
     bundle = verbs.add_parser("gradescope", help="write a Gradescope autograder bundle")
     bundle.add_argument("names", nargs="+", metavar="NAME")
     bundle.add_argument("--out", metavar="FILE.zip", required=True)
@@ -49,6 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if os.environ.get("AUTOGRADER_DIE_WITH_PARENT") == "1":  # set by `batch` for its children
+        from autograder.worker.lifetime import die_with_parent
+
+        die_with_parent()
     arguments = build_parser().parse_args(argv)
     try:
         if arguments.verb == "grade":
@@ -58,7 +76,9 @@ def main(argv: list[str] | None = None) -> int:
             return grade.main(
                 submissions=arguments.submissions, assignments=arguments.assignments,
                 results=arguments.results, junit_file=arguments.junit, fmt=arguments.format,
-                seed=DEFAULT_SEED if arguments.seed is None else arguments.seed)
+                seed=DEFAULT_SEED if arguments.seed is None else arguments.seed,
+                html_file=arguments.html, markdown_file=arguments.markdown,
+                reference_cache=arguments.reference_cache)
         if arguments.verb == "check":
             from autograder import check
 
@@ -72,6 +92,11 @@ def main(argv: list[str] | None = None) -> int:
             from autograder import release
 
             return release.main(out=arguments.out)
+        if arguments.verb == "batch":
+            from autograder import batch
+
+            return batch.main(submissions_dir=arguments.submissions_dir, out=arguments.out,
+                              jobs=arguments.jobs, assignments=arguments.assignments)
         if arguments.verb == "gradescope":
             from autograder import gradescope_bundle
 

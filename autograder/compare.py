@@ -19,7 +19,15 @@ ATOL = 1e-5
 
 
 class Mismatch(AssertionError):
-    """The student's value differs from the expected one; the message says how."""
+    """The student's value differs from the expected one; the message says how.
+
+    ``got`` and ``expected`` keep the two arrays, when there are two of the same shape, for
+    the report's side-by-side picture.
+    """
+
+    def __init__(self, message: str, got=None, expected=None) -> None:
+        super().__init__(message)
+        self.got, self.expected = got, expected
 
 
 def assert_close(got, want, *, what: str, rtol: float = RTOL, atol: float = ATOL,
@@ -62,7 +70,7 @@ def assert_close(got, want, *, what: str, rtol: float = RTOL, atol: float = ATOL
         f"  NaN {nan}, Inf {inf} in your result",
         f"  tolerance |got - expected| <= {atol:.3g} + {rtol:g} * |expected|",
     ]
-    raise Mismatch("\n".join(lines))
+    raise Mismatch("\n".join(lines), got=got, expected=want)
 
 
 def assert_equal_int(got: int, want: int, *, what: str) -> None:

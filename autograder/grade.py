@@ -7,18 +7,23 @@ import sys
 from pathlib import Path
 
 from autograder import assignments as registry
-from autograder import paths
+from autograder import codec, paths
 from autograder.errors import UsageError
 from autograder.session import DEFAULT_SEED, References, grade_submission
-from autograder.views import gradescope, junit, markdown, table
+from autograder.views import gradescope, html, junit, markdown, table
 
 FORMATS = ("table", "json", "md")
 
 
 def main(*, submissions: list[str], assignments: list[str] | None = None,
          results: str | None = None, junit_file: str | None = None, fmt: str = "table",
-         seed: int = DEFAULT_SEED, out=sys.stdout) -> int:
-    """Grade each submission; print in ``fmt``; write results.json / JUnit for one.
+         seed: int = DEFAULT_SEED, html_file: str | None = None,
+         markdown_file: str | None = None, reference_cache: str | None = None,
+         out=sys.stdout) -> int:
+    """Grade each submission; print in ``fmt``; write results.json / JUnit / HTML for one.
+
+    ``reference_cache`` names expected values computed beforehand (``autograder batch``
+    records them once for a whole class); any value missing from it is computed live.
 
     Returns 0 when grading completed (whatever the scores), 1 when the grader itself
     failed on a suite. Raises ``UsageError`` for arguments it cannot work with.
@@ -30,13 +35,13 @@ def main(*, submissions: list[str], assignments: list[str] | None = None,
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
     for name in assignments or []:
         registry.get(name)
-    if len(submissions) > 1 and (results or junit_file):
-        raise UsageError("--results and --junit describe one submission; grade them one at a "
-                         "time")
+    if len(submissions) > 1 and (results or junit_file or html_file or markdown_file):
+        raise UsageError("--results, --junit, --html and --markdown describe one submission; "
+                         "grade them one at a time or use `autograder batch`")
     missing = [s for s in submissions if not Path(s).exists()]
     if missing:
         raise UsageError(f"submission not found: {missing[0]}")
-    references = References("live")
+    references = References("live", preload=_load_cache(reference_cache))
     runs = []
     try:
         for submission in submissions:
@@ -47,6 +52,10 @@ def main(*, submissions: list[str], assignments: list[str] | None = None,
                 gradescope.write(run, results)
             if junit_file:
                 junit.write(run, junit_file)
+            if html_file:
+                html.write(run, html_file)
+            if markdown_file:
+                Path(markdown_file).write_text(markdown.render(run) + "\n")
             if fmt == "table":
                 print(table.render(run, details_lines=6 if len(submissions) > 1 else 12),
                       file=out, flush=True)
@@ -62,3 +71,15 @@ def main(*, submissions: list[str], assignments: list[str] | None = None,
     elif fmt == "md":
         print("\n\n".join(markdown.render(run) for run in runs), file=out)
     return 1 if any(run.grader_errors for run in runs) else 0
+
+
+def _load_cache(path: str | None) -> dict | None:
+    if path is None:
+        return None
+    try:
+        values = codec.decode(Path(path).read_bytes())
+    except (OSError, codec.CodecError) as error:
+        raise UsageError(f"reference cache {path} is unreadable: {error}") from None
+    if not isinstance(values, dict):
+        raise UsageError(f"reference cache {path} has the wrong structure")
+    return values

@@ -96,9 +96,16 @@ class LiveReference:
     path: Path
     limits: Limits
     cache: dict[str, Any] = field(default_factory=dict)
+    #: start the worker as soon as grading starts; off when the cache was preloaded
+    #: (a batch), so that a worker starts only if a value is missing.
+    eager: bool = True
     _worker: WorkerProcess | None = field(default=None, init=False, repr=False)
 
     def start(self) -> None:
+        if self.eager:
+            self._spawn()
+
+    def _spawn(self) -> None:
         if self._worker is None:
             # The reference gets generous limits: it is trusted, and may train models.
             limits = Limits(call_seconds=self.limits.call_seconds * 10,
@@ -111,7 +118,7 @@ class LiveReference:
         name = probe_name(probe)
         key = call_key(name, args, kwargs, seed)
         if key not in self.cache:
-            self.start()
+            self._spawn()
             outcome = self._worker.run(name, args, kwargs, seed=seed)
             if not outcome.ok and outcome.stage == "load":
                 raise ReferenceFailure("the reference solution could not be imported: "

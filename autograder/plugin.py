@@ -25,12 +25,14 @@ from typing import Any
 import numpy as np
 import pytest
 
+from autograder.compare import Mismatch
 from autograder.errors import ReferenceFailure, StudentFailure
 from autograder.probes import common
-from autograder.results import TestResult
+from autograder.results import Figure, TestResult
 
 CONTEXT = pytest.StashKey["GradingContext"]()
 _PRINTED = pytest.StashKey[list]()
+_FIGURES = pytest.StashKey[list]()
 _STARTED = pytest.StashKey[float]()
 VISIBILITIES = ("visible", "hidden")
 MARKERS = {
@@ -116,6 +118,21 @@ def reference(request: pytest.FixtureRequest, assignment: str, test_seed: int
     return BoundReference(request.config.stash[CONTEXT].references[assignment], test_seed)
 
 
+@pytest.fixture
+def figures(request: pytest.FixtureRequest) -> FigureBoard:
+    """Attach pictures of the student's results to the test's report:
+    ``figures.add("reconstructions", {"original": x, "yours": x_hat})``."""
+    return FigureBoard(request.node.stash.setdefault(_FIGURES, []))
+
+
+class FigureBoard:
+    def __init__(self, figures: list[Figure]) -> None:
+        self._figures = figures
+
+    def add(self, title: str, panels: dict[str, np.ndarray]) -> None:
+        self._figures.append(Figure(title, {k: np.asarray(v) for k, v in panels.items()}))
+
+
 class BoundStudent:
     """The student handle as a test sees it: seeded, and collecting what the code prints."""
 
@@ -183,6 +200,11 @@ def _result_of(item: pytest.Item, call: pytest.CallInfo, report: pytest.TestRepo
         status, output = "error", f"skipped: {report.longrepr}"
     else:
         status, output = "error", f"grader problem (not your fault):\n{report.longreprtext}"
+    figures = list(item.stash.get(_FIGURES, []))
+    if isinstance(error, Mismatch) and error.got is not None and \
+            np.shape(error.got) == np.shape(error.expected):
+        figures.append(Figure("yours against the expected values",
+                              {"yours": error.got, "expected": error.expected}))
     printed = "".join(item.stash.get(_PRINTED, []))
     if printed:
         output = (output + "\n\n" if output else "") + "Your code printed:\n" + printed
@@ -196,6 +218,7 @@ def _result_of(item: pytest.Item, call: pytest.CallInfo, report: pytest.TestRepo
         visibility=visibility_of(item),
         seconds=time.monotonic() - item.stash.get(_STARTED, time.monotonic()),
         test_id=item.nodeid,
+        figures=figures,
     )
 
 

@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class Figure:
+    """A picture for the HTML report, kept as plain arrays and drawn by ``views.html``.
+
+    Each panel is a 2-D array (drawn as a heat map) or images ``(N, H, W, C)`` / ``(H, W, C)``
+    (drawn as a row of pictures).
+    """
+
+    title: str
+    panels: dict[str, np.ndarray]
 
 
 @dataclass
@@ -18,6 +32,8 @@ class TestResult:
     visibility: str = "visible"  #: "visible" or "hidden" (shown after grades are published)
     seconds: float = 0.0  #: wall time of the test
     test_id: str = ""  #: stable pytest node id inside the suites
+    #: pictures for the HTML report: a failed comparison's arrays, the student's images
+    figures: list[Figure] = field(default_factory=list, repr=False)
 
 
 @dataclass
@@ -53,6 +69,3 @@ class RunResult:
             score, max_score = totals.get(test.assignment, (0.0, 0.0))
             totals[test.assignment] = (score + test.score, max_score + test.max_score)
         return totals
-
-    def to_dict(self) -> dict:
-        return asdict(self) | {"score": self.score, "max_score": self.max_score}

@@ -24,6 +24,7 @@ from pathlib import Path
 from types import ModuleType
 
 from autograder.worker import channel, determinism, limits
+from autograder.worker.lifetime import die_with_parent
 
 PROBE_PACKAGE = "autograder.probes."
 
@@ -147,6 +148,7 @@ def _flush_output() -> None:
 
 def main(request_fd: int, reply_fd: int) -> None:
     """Serve requests until the grader closes the request pipe."""
+    die_with_parent()  # a killed grader must not leave a student's endless loop running
     worker = Worker()
     while True:
         try:

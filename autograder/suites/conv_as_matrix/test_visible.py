@@ -21,9 +21,10 @@ pytestmark = pytest.mark.visibility("visible")
 
 
 @pytest.mark.points(2)
-def test_conv_matrix_lecture_example(student, reference):
+def test_conv_matrix_lecture_example(student, reference, figures):
     """Does conv_matrix build the lecture's 4x16 matrix for the 3x3 kernel on a 4x4 image?"""
     got = student.call("conv_matrix", LECTURE_KERNEL, (4, 4))
+    figures.add("your conv_matrix of the lecture's 3x3 kernel on a 4x4 image", {"C": got})
     want = reference.call("conv_matrix", LECTURE_KERNEL, (4, 4))
     assert_close(got, want, what="conv_matrix(lecture kernel, (4, 4))")
 

@@ -1,0 +1,217 @@
+"""``autograder batch SUBMISSIONS_DIR --out DIR [--jobs N]``: grade a whole class.
+
+    SUBMISSIONS_DIR/alice/...  or  SUBMISSIONS_DIR/alice.zip   one entry per student
+    DIR/gradebook.csv             one row per student, appended as each is graded
+    DIR/students/<id>/            results.json, junit.xml, report.html, report.md, grader.log
+    DIR/summary.md                the class table, for a CI job summary
+    DIR/reference/                the reference's expected values, computed once per batch
+
+The reference runs once, over every test (visible and hidden), before any student: this
+also proves that the solutions earn full marks. Each student is then graded by its own
+``autograder grade`` process reading those values, N at a time. Run the same command again
+after an interruption and it carries on: students with a gradebook row are done, a student
+whose results.json is complete but whose row was not yet written gets the row from it, and
+everyone else is graded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+from autograder import __version__, codec, paths
+from autograder import assignments as registry
+from autograder.errors import UsageError
+from autograder.gradebook import Gradebook
+from autograder.handles import save_recording
+from autograder.progress import Progress
+from autograder.session import DEFAULT_SEED, References, grade_submission
+from autograder.submission import JUNK_PARTS
+
+STUDENT_TIME_LIMIT = 3600  #: seconds for one student's whole grading run
+
+
+def main(*, submissions_dir: str | Path, out: str | Path, jobs: int = 1,
+         assignments: list[str] | None = None, seed: int = DEFAULT_SEED,
+         log=sys.stderr) -> int:
+    paths.require_solutions("batch")
+    if jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    folder = Path(submissions_dir)
+    if not folder.is_dir():
+        raise UsageError(f"submissions folder not found: {folder}")
+    students = list_students(folder)
+    if not students:
+        raise UsageError(f"{folder} holds no submissions (a folder or .zip per student)")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    names = [registry.get(name).name for name in assignments] if assignments \
+        else list(registry.ASSIGNMENTS)
+    gradebook = Gradebook(out / "gradebook.csv", names)
+
+    todo = []
+    for student, path in students:
+        if student in gradebook.done:
+            continue
+        recovered = read_results(student_dir(out, student) / "results.json")
+        if recovered is not None:  # graded before the interruption, row not yet written
+            _record(gradebook, student, recovered, "graded", 0.0)
+        else:
+            todo.append((student, path))
+    progress = Progress(len(students), already_done=len(students) - len(todo), stream=log)
+    if len(todo) < len(students):
+        print(f"resuming: {len(students) - len(todo)} of {len(students)} already graded",
+              file=log)
+    # Only now, and only if someone is left: a resumed or merged batch costs nothing more.
+    cache = reference_cache(out / "reference", names, seed, log=log) if todo else None
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(grade_student, student, path, out, cache, seed, names)
+                   for student, path in todo]
+        for future in as_completed(futures):
+            student, results, status, seconds = future.result()
+            _record(gradebook, student, results, status, seconds)
+            score = f"{results['score']:g}/{results['extra_data']['max_score']:g}" \
+                if results else status
+            progress.update(f"{student} {score}")
+    (out / "summary.md").write_text(class_summary(gradebook))
+    print(f"gradebook: {out / 'gradebook.csv'}; reports: {out / 'students'}", file=log)
+    return 0
+
+
+def list_students(folder: Path) -> list[tuple[str, Path]]:
+    """(student id, path) for every folder or .zip in ``folder``, sorted by id."""
+    entries = [p for p in folder.iterdir()
+               if not p.name.startswith(".") and p.name not in JUNK_PARTS
+               and (p.is_dir() or p.suffix.lower() == ".zip")]
+    students, seen = [], set()
+    for path in sorted(entries):
+        student = path.stem if path.suffix.lower() == ".zip" else path.name
+        if student in seen:  # alice/ and alice.zip: keep both, distinctly
+            student = path.name
+        seen.add(student)
+        students.append((student, path))
+    return students
+
+
+def student_dir(out: Path, student: str) -> Path:
+    return out / "students" / student
+
+
+def grade_student(student: str, path: Path, out: Path, cache: Path, seed: int,
+                  names: list[str]) -> tuple[str, dict | None, str, float]:
+    """Grade one student in a child process; never raises."""
+    target = student_dir(out, student)
+    target.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    command = [sys.executable, "-m", "autograder", "grade", str(path), "--seed", str(seed),
+               "--reference-cache", str(cache), "--results", str(target / "results.json"),
+               "--junit", str(target / "junit.xml"), "--html", str(target / "report.html"),
+               "--markdown", str(target / "report.md")]
+    for name in names:  # named explicitly: a module the student did not submit scores 0
+        command += ["--assignment", name]
+    environment = dict(os.environ, AUTOGRADER_DIE_WITH_PARENT="1")
+    with (target / "grader.log").open("w") as log:
+        try:
+            completed = subprocess.run(command, cwd=paths.ROOT, stdout=log, stderr=log,
+                                       env=environment, timeout=STUDENT_TIME_LIMIT)
+            code = completed.returncode
+        except subprocess.TimeoutExpired:
+            code = "timeout"
+    seconds = time.monotonic() - started
+    results = read_results(target / "results.json")
+    if results is None:
+        return student, None, f"grader error ({code}; see grader.log)", seconds
+    return student, results, "graded" if code == 0 else f"grader error ({code})", seconds
+
+
+def read_results(path: Path) -> dict | None:
+    """A complete results.json written by the grader, or None (missing or half-written)."""
+    try:
+        results = json.loads(path.read_text())
+        results["extra_data"]["scores"]  # noqa: B018 - present only in complete files
+        return results
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _record(gradebook: Gradebook, student: str, results: dict | None, status: str,
+            seconds: float) -> None:
+    scores = {}
+    if results is not None:
+        scores = {name: (entry["score"], entry["max_score"])
+                  for name, entry in results["extra_data"]["scores"].items()}
+    gradebook.add(student, scores, status, seconds)
+
+
+def reference_cache(folder: Path, names: list[str], seed: int, *, log=sys.stderr) -> Path:
+    """The expected value of every reference call of every test, computed once.
+
+    The file name holds a fingerprint of the solutions, suites, probes, seed and grader
+    version: a resumed batch reuses it, a changed solution or test makes a new one.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"reference-{_fingerprint(names, seed)[:16]}.npz"
+    if path.is_file():
+        try:
+            codec.decode(path.read_bytes())
+            return path
+        except codec.CodecError:
+            path.unlink()
+    print("computing the reference's expected values (once per batch)...", file=log)
+    with tempfile.TemporaryDirectory(prefix="reference-") as scratch:
+        for name in names:
+            shutil.copyfile(paths.solution_file(name), Path(scratch) / f"{name}.py")
+        references = References("recording")
+        try:
+            run = grade_submission(scratch, names=names, references=references, seed=seed)
+            values = {}
+            for name in names:
+                values.update(references.get(name).recording())
+        finally:
+            references.close()
+    failing = [t for t in run.tests if t.status != "passed"]
+    if failing or run.grader_errors:
+        reason = run.grader_errors[0] if run.grader_errors else \
+            f"{failing[0].name}: {failing[0].output.splitlines()[0]}"
+        raise UsageError(f"the reference solutions do not pass their own tests: {reason}")
+    partial = path.with_name(path.name + ".partial")
+    save_recording(values, partial)
+    partial.replace(path)
+    return path
+
+
+def _fingerprint(names: list[str], seed: int) -> str:
+    digest = hashlib.sha256(f"{__version__}|{seed}|{','.join(names)}".encode())
+    sources = [paths.solution_file(name) for name in names]
+    for folder in (paths.SUITES, paths.PACKAGE / "probes"):
+        sources += sorted(folder.rglob("*.py"))
+    for source in sources:
+        digest.update(str(source.relative_to(paths.ROOT)).encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def class_summary(gradebook: Gradebook) -> str:
+    """The gradebook as a Markdown table, with the class mean of each column."""
+    columns = gradebook.header[1:-2]
+    rows = list(gradebook.done.values())
+    lines = [f"## Class grades ({len(rows)} students)", "",
+             "| student | " + " | ".join(columns) + " | status |",
+             "|---|" + "---:|" * len(columns) + "---|"]
+    for row in sorted(rows, key=lambda r: r["student"]):
+        lines.append(f"| {row['student']} | " + " | ".join(row[c] or "–" for c in columns)
+                     + f" | {row['status']} |")
+    means = []
+    for column in columns:
+        values = [float(row[column]) for row in rows if row[column]]
+        means.append(f"{sum(values) / len(values):.1f}" if values else "–")
+    lines.append("| **mean** | " + " | ".join(means) + " | |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,171 @@
+"""Batch grading: a whole class, in parallel, resumable after any interruption."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import EXAMPLES, REPO, run_cli
+
+from autograder.cli import build_parser
+from autograder.errors import UsageError
+from autograder.gradebook import Gradebook
+
+ONLY = ["--assignment", "conv_as_matrix"]
+
+
+def make_class(folder: Path, students: dict[str, str]) -> Path:
+    """students: id -> example name; ids ending in .zip become zip archives."""
+    folder.mkdir(parents=True)
+    for student, example in students.items():
+        source = EXAMPLES / example / "conv_as_matrix.py"
+        if student.endswith(".zip"):
+            with zipfile.ZipFile(folder / student, "w") as archive:
+                archive.write(source, f"{student[:-4]}/conv_as_matrix.py")
+        else:
+            (folder / student).mkdir()
+            shutil.copy(source, folder / student / "conv_as_matrix.py")
+    return folder
+
+
+def rows(gradebook: Path) -> list[dict[str, str]]:
+    with gradebook.open() as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.mark.slow
+def test_batch_grades_a_class_in_parallel_and_writes_every_report(tmp_path):
+    folder = make_class(tmp_path / "class", {"ana": "perfect", "ben": "partial",
+                                             "cy.zip": "stub", "dee": "broken"})
+    out = tmp_path / "out"
+    completed = run_cli("batch", str(folder), "--out", str(out), "--jobs", "2", *ONLY)
+    assert completed.returncode == 0, completed.stderr
+    book = {row["student"]: row for row in rows(out / "gradebook.csv")}
+    assert {s: book[s]["conv_as_matrix"] for s in book} == \
+        {"ana": "34", "ben": "19", "cy": "0", "dee": "0"}
+    assert all(row["status"] == "graded" and row["max_total"] == "34" for row in book.values())
+    for student in book:
+        for report in ("results.json", "junit.xml", "report.html", "report.md"):
+            assert (out / "students" / student / report).is_file(), (student, report)
+    assert "[4/4] 100%" in completed.stderr and "left ~" in completed.stderr
+    assert "| ben | 19 | 19 | 34 | graded |" in (out / "summary.md").read_text()
+
+
+@pytest.mark.slow
+def test_killed_batch_resumes_without_regrading_or_losing_a_row(tmp_path):
+    """kill -9 mid-run, a row cut off mid-write, then the same command again."""
+    students = {f"s{i:02d}": ["perfect", "partial", "stub"][i % 3] for i in range(8)}
+    folder = make_class(tmp_path / "class", students)
+    out = tmp_path / "out"
+    gradebook = out / "gradebook.csv"
+    command = [sys.executable, "-m", "autograder", "batch", str(folder), "--out", str(out),
+               "--jobs", "1", *ONLY]
+    batch = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and batch.poll() is None:
+        if gradebook.exists() and len(rows(gradebook)) >= 2:
+            break
+        time.sleep(0.2)
+    os.kill(batch.pid, signal.SIGKILL)
+    batch.wait()
+    before = {row["student"]: row for row in rows(gradebook)}
+    assert 2 <= len(before) < len(students), "the kill must land mid-batch"
+    stamps = {s: (out / "students" / s / "results.json").stat().st_mtime_ns for s in before}
+    with gradebook.open("a") as handle:  # power cut in the middle of the next row
+        handle.write("s99,3")
+
+    completed = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert completed.returncode == 0, completed.stderr
+    assert f"resuming: {len(before)} of {len(students)} already graded" in completed.stderr
+    after = rows(gradebook)
+    assert sorted(row["student"] for row in after) == sorted(students)  # each exactly once
+    expected = {"perfect": "34", "partial": "19", "stub": "0"}
+    assert all(row["conv_as_matrix"] == expected[students[row["student"]]] for row in after)
+    for student, stamp in stamps.items():  # graded before the kill: not graded again
+        assert (out / "students" / student / "results.json").stat().st_mtime_ns == stamp
+    assert gradebook.read_text().endswith("\n") and "s99" not in gradebook.read_text()
+
+
+def test_results_without_a_row_are_merged_not_graded_again(tmp_path, graded_examples):
+    """A results.json already there (a CI matrix job, or a kill after writing it) is
+    turned into its gradebook row without running anything."""
+    folder = make_class(tmp_path / "class", {"ana": "perfect", "ben": "partial"})
+    out = tmp_path / "out"
+    for student, example in (("ana", "perfect"), ("ben", "partial")):
+        target = out / "students" / student
+        target.mkdir(parents=True)
+        (target / "results.json").write_text(json.dumps(graded_examples[example]))
+    started = time.monotonic()
+    completed = run_cli("batch", str(folder), "--out", str(out), *ONLY)
+    assert completed.returncode == 0, completed.stderr
+    assert time.monotonic() - started < 5  # no reference, no worker: nothing was graded
+    assert not (out / "reference").exists()
+    scores = {example: graded_examples[example]["extra_data"]["scores"]["conv_as_matrix"]
+              for example in ("perfect", "partial")}
+    assert {r["student"]: r["conv_as_matrix"] for r in rows(out / "gradebook.csv")} == \
+        {"ana": f"{scores['perfect']['score']:g}", "ben": f"{scores['partial']['score']:g}"}
+
+
+def test_gradebook_drops_a_cut_off_row_and_refuses_other_columns(tmp_path):
+    path = tmp_path / "gradebook.csv"
+    book = Gradebook(path, ["conv_as_matrix"])
+    book.add("ana", {"conv_as_matrix": (34, 34)}, "graded", 3.2)
+    book.add("ana", {"conv_as_matrix": (0, 34)}, "graded", 1.0)  # already there: ignored
+    with path.open("a") as handle:
+        handle.write("ben,1")
+    again = Gradebook(path, ["conv_as_matrix"])
+    assert list(again.done) == ["ana"]
+    assert path.read_text().splitlines() == [
+        "student,conv_as_matrix,total,max_total,status,seconds", "ana,34,34,34,graded,3.2"]
+    with pytest.raises(UsageError, match="other assignments"):
+        Gradebook(path, ["conv_as_matrix", "vae"])
+
+
+def test_batch_bad_input(tmp_path):
+    completed = run_cli("batch", str(tmp_path / "nope"), "--out", str(tmp_path / "o"))
+    assert completed.returncode == 2 and "submissions folder not found" in completed.stderr
+    (tmp_path / "empty").mkdir()
+    completed = run_cli("batch", str(tmp_path / "empty"), "--out", str(tmp_path / "o"))
+    assert completed.returncode == 2 and "holds no submissions" in completed.stderr
+
+
+# -- CI workflows for TAs -----------------------------------------------------------------
+
+WORKFLOWS = [REPO / ".github" / "workflows" / "grade-submissions.yml",
+             REPO / "ci" / "github-classroom.yml"]
+
+
+def autograder_commands(workflow: Path) -> list[str]:
+    document = yaml.safe_load(workflow.read_text())
+    steps = [step for job in document["jobs"].values() for step in job["steps"]]
+    return [step["run"] for step in steps if "autograder" in step.get("run", "")]
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
+def test_workflows_parse_and_use_real_commands(workflow):
+    commands = autograder_commands(workflow)
+    assert commands
+    for command in commands:
+        words = re.sub(r"\$\{\{[^}]*\}\}", "x", command).replace('"', "").split()
+        if words[:3] == ["python", "-m", "autograder"]:
+            build_parser().parse_args(words[3:])  # exits on an unknown verb or option
+
+
+def test_matrix_listing_command_works():
+    completed = subprocess.run([sys.executable, "-m", "autograder.ci_list",
+                                "examples/submissions"], cwd=REPO, capture_output=True,
+                               text=True, timeout=60)
+    students = json.loads(completed.stdout)
+    assert {s["id"] for s in students} == {p.name for p in EXAMPLES.iterdir() if p.is_dir()}
