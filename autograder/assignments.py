@@ -25,6 +25,10 @@ ASSIGNMENTS: dict[str, Assignment] = {
     for a in [
         Assignment("conv_as_matrix", "Convolution as a matrix multiplication",
                    Limits(call_seconds=5.0)),
+        Assignment("transposed_conv", "The transposed convolution (Conv2DTranspose)",
+                   Limits(call_seconds=30.0)),
+        Assignment("upsampling", "Upsampling without checkerboard artifacts",
+                   Limits(call_seconds=30.0)),
     ]
 }
 
