@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import keras
 import numpy as np
-from keras import layers
 
 
 def conv_output_length(n: int, kernel_size: int, stride: int = 1, padding: str = "valid"

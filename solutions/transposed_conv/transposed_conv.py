@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import keras
 import numpy as np
-from keras import layers
 
 
 def conv_output_length(n: int, kernel_size: int, stride: int = 1, padding: str = "valid"
@@ -135,14 +134,14 @@ def build_upsampling_decoder(latent_dim: int = 16) -> keras.Model:
     """
     # BEGIN SOLUTION
     z = keras.Input(shape=(latent_dim,), name="z")
-    h = layers.Dense(7 * 7 * 64, activation="relu", name="project")(z)
-    h = layers.Reshape((7, 7, 64), name="to_7x7")(h)
+    h = keras.layers.Dense(7 * 7 * 64, activation="relu", name="project")(z)
+    h = keras.layers.Reshape((7, 7, 64), name="to_7x7")(h)
     # padding="same" and stride 2: each layer doubles the size exactly (n * stride).
-    h = layers.Conv2DTranspose(64, 3, strides=2, padding="same", activation="relu",
+    h = keras.layers.Conv2DTranspose(64, 3, strides=2, padding="same", activation="relu",
                                name="up_to_14x14")(h)
-    h = layers.Conv2DTranspose(32, 3, strides=2, padding="same", activation="relu",
+    h = keras.layers.Conv2DTranspose(32, 3, strides=2, padding="same", activation="relu",
                                name="up_to_28x28")(h)
     # A stride-1 convolution mixes the 32 channels into one; sigmoid keeps pixels in [0, 1].
-    x_hat = layers.Conv2D(1, 3, padding="same", activation="sigmoid", name="pixels")(h)
+    x_hat = keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid", name="pixels")(h)
     return keras.Model(z, x_hat, name="upsampling_decoder")
     # END SOLUTION

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import keras
 import numpy as np
-from keras import layers
 
 #: Added to the variance in ``checkerboard_score``: a flat image scores 0, not 0 / 0.
 EPS = 1e-8
@@ -65,8 +64,8 @@ def overlap_count_2d(shape, kernel_size, stride) -> np.ndarray:
         (input pixel, kernel tap) pairs that write each output pixel. A stamp covers a
         rectangle, so the 2-D count is the product of the row count and the column count.
     """
-    (height, width), (kh, kw), (sh, sw) = _pair(shape), _pair(kernel_size), _pair(stride)
     # BEGIN SOLUTION
+    (height, width), (kh, kw), (sh, sw) = _pair(shape), _pair(kernel_size), _pair(stride)
     return np.outer(overlap_count(height, kh, sh), overlap_count(width, kw, sw))
     # END SOLUTION
 
@@ -104,9 +103,9 @@ def resize_conv(filters: int, kernel_size=3, size=2) -> keras.Sequential:
     """
     # BEGIN SOLUTION
     return keras.Sequential([
-        layers.UpSampling2D(size, interpolation="nearest"),
+        keras.layers.UpSampling2D(size, interpolation="nearest"),
         # "same" keeps the upsampled size; stride 1, so every pixel is read equally often.
-        layers.Conv2D(filters, kernel_size, padding="same"),
+        keras.layers.Conv2D(filters, kernel_size, padding="same"),
     ], name="resize_conv")
     # END SOLUTION
 

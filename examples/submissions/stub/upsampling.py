@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import keras
 import numpy as np
-from keras import layers
 
 #: Added to the variance in ``checkerboard_score``: a flat image scores 0, not 0 / 0.
 EPS = 1e-8
@@ -61,7 +60,6 @@ def overlap_count_2d(shape, kernel_size, stride) -> np.ndarray:
         (input pixel, kernel tap) pairs that write each output pixel. A stamp covers a
         rectangle, so the 2-D count is the product of the row count and the column count.
     """
-    (height, width), (kh, kw), (sh, sw) = _pair(shape), _pair(kernel_size), _pair(stride)
     # TODO: write your solution here (the handout explains each step).
     raise NotImplementedError("overlap_count_2d is not implemented yet")
 
