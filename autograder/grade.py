@@ -11,6 +11,7 @@ from autograder import codec, paths
 from autograder.errors import UsageError
 from autograder.session import DEFAULT_SEED, References, grade_submission
 from autograder.views import gradescope, html, junit, markdown, table
+from autograder.worker.client import become_subreaper
 
 FORMATS = ("table", "json", "md")
 
@@ -19,7 +20,7 @@ def main(*, submissions: list[str], assignments: list[str] | None = None,
          results: str | None = None, junit_file: str | None = None, fmt: str = "table",
          seed: int = DEFAULT_SEED, html_file: str | None = None,
          markdown_file: str | None = None, reference_cache: str | None = None,
-         out=sys.stdout) -> int:
+         time_scale: float = 1.0, out=sys.stdout) -> int:
     """Grade each submission; print in ``fmt``; write results.json / JUnit / HTML for one.
 
     ``reference_cache`` names expected values computed beforehand (``autograder batch``
@@ -31,6 +32,8 @@ def main(*, submissions: list[str], assignments: list[str] | None = None,
     paths.require_solutions("grade")
     if not submissions:
         raise UsageError("no submission given")
+    if not 0.01 <= time_scale <= 100:
+        raise UsageError("--time-scale must be between 0.01 and 100")
     if fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
     for name in assignments or []:
@@ -42,11 +45,14 @@ def main(*, submissions: list[str], assignments: list[str] | None = None,
     if missing:
         raise UsageError(f"submission not found: {missing[0]}")
     references = References("live", preload=_load_cache(reference_cache))
+    become_subreaper()  # orphans of student processes come back to us, to be ended
     runs = []
     try:
         for submission in submissions:
+            written = [results, junit_file, html_file, markdown_file]
             run = grade_submission(submission, names=assignments, references=references,
-                                   seed=seed)
+                                   seed=seed, time_scale=time_scale,
+                                   hide=[Path(f).resolve().parent for f in written if f])
             runs.append(run)
             if results:
                 gradescope.write(run, results)

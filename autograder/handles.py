@@ -17,7 +17,7 @@ from typing import Any
 
 from autograder import codec
 from autograder.errors import NotGradable, ReferenceFailure, StudentFailure
-from autograder.worker.client import CallOutcome, Limits, WorkerProcess
+from autograder.worker.client import CallOutcome, Limits, WorkerProcess, memory_size
 
 
 def probe_name(probe: Callable | str) -> str:
@@ -46,13 +46,17 @@ class StudentModule:
     limits: Limits
     seed: int = 0
     missing: str = ""
+    #: folders the worker must not see (solutions, suites, recorded values, results)
+    hide: list[Path] = field(default_factory=list)
     _worker: WorkerProcess | None = field(default=None, init=False, repr=False)
     _not_gradable: str = field(default="", init=False, repr=False)
+    _isolation: list[str] = field(default_factory=list, init=False, repr=False)
 
     def start(self) -> None:
         """Start the worker now, so the import overlaps with other work."""
         if self.path is not None and self._worker is None and not self._not_gradable:
-            self._worker = WorkerProcess(self.assignment, self.path, self.limits, self.seed)
+            self._worker = WorkerProcess(self.assignment, self.path, self.limits, self.seed,
+                                         sandbox={"hide": self.hide})
             self._worker.start()
 
     def run(self, probe: Callable | str, args: tuple, kwargs: dict, *, seed: int
@@ -65,6 +69,7 @@ class StudentModule:
         self.start()
         outcome = self._worker.run(probe_name(probe), args, kwargs, seed=seed,
                                    seconds=self.limits.call_seconds)
+        self._isolation = self._isolation or self._worker.isolation_notes()
         if not outcome.ok and outcome.stage == "load":
             self._not_gradable = explain_import_failure(self.path.name, outcome)
             self.stop()
@@ -72,6 +77,10 @@ class StudentModule:
         if not outcome.ok:
             raise StudentFailure(explain_call_failure(outcome, self.limits)) from None
         return outcome.value, outcome.output
+
+    def isolation_notes(self) -> list[str]:
+        """What the sandbox could not do for this module's worker, if anything."""
+        return list(self._isolation)
 
     def import_output(self) -> str:
         """What the module printed while it was imported (shown once, with its first test)."""
@@ -214,7 +223,7 @@ def explain_call_failure(outcome: CallOutcome, limits: Limits) -> str:
     if category == "not_implemented":
         text = f"not implemented: {kind}: {message}" if message else f"not implemented: {kind}"
     elif category == "out_of_memory":
-        limit = f"{limits.memory_bytes / 2**30:g} GiB"
+        limit = memory_size(limits.memory_bytes)
         text = message if message.startswith("out of memory") else \
             f"out of memory (the limit is {limit}): {message}"
     elif category == "bad_result":

@@ -49,6 +49,8 @@ class RunResult:
     output: str = ""  #: notes about the whole submission (missing or misnamed modules)
     mode: str = "grade"  #: "grade" (live reference) or "check" (recorded values)
     grader_errors: list[str] = field(default_factory=list)  #: the grader's own failures
+    #: what the worker sandbox could not do on this machine (empty: fully isolated)
+    isolation: list[str] = field(default_factory=list)
 
     @property
     def score(self) -> float:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import platform
 import time
+from dataclasses import replace
 from importlib import metadata
 from pathlib import Path
 
@@ -21,8 +22,13 @@ from autograder.handles import LiveReference, RecordedReference, RecordingRefere
 from autograder.plugin import GradingContext
 from autograder.results import RunResult, TestResult
 from autograder.submission import Submission
+from autograder.worker.client import Limits
 
 DEFAULT_SEED = 20261121
+#: What a student's worker never sees: the solutions, the grading suites (hidden tests),
+#: the recorded expected values, and the project's own tests and examples.
+PRIVATE_FOLDERS = [paths.SOLUTIONS, paths.SUITES, paths.ASSIGNMENTS, paths.ROOT / "tests",
+                   paths.EXAMPLES]
 
 
 class References:
@@ -60,12 +66,15 @@ class References:
 
 def grade_submission(source: str | Path, *, names: list[str] | None, references: References,
                      seed: int = DEFAULT_SEED, include_hidden: bool = True,
-                     select: str | None = None) -> RunResult:
+                     select: str | None = None, hide: list[Path] = (),
+                     time_scale: float = 1.0) -> RunResult:
     """Grade one submission (folder or .zip) and return the result model.
 
     With ``names`` None, every assignment module found is graded; named assignments that
     are missing score zero with an explanation. ``select`` is a pytest ``-k`` expression
-    (e.g. one function's name) to run only some tests. Raises ``UsageError`` only when the
+    (e.g. one function's name) to run only some tests. ``hide`` adds folders the student's
+    workers must not see (where results are written); ``time_scale`` multiplies every time
+    limit (a slow machine wants more). Raises ``UsageError`` only when the
     submission path itself is unusable.
     """
     started = time.monotonic()
@@ -78,7 +87,9 @@ def grade_submission(source: str | Path, *, names: list[str] | None, references:
                 name,
                 submission.scratch_copy(located.found[name], name) if name in located.found
                 else None,
-                registry.get(name).limits, seed, missing=located.missing.get(name, ""))
+                scaled(registry.get(name).limits, time_scale), seed,
+                missing=located.missing.get(name, ""),
+                hide=[*PRIVATE_FOLDERS, *hide])
             for name in to_grade
         }
         context = GradingContext(students, {n: references.get(n) for n in to_grade},
@@ -89,6 +100,7 @@ def grade_submission(source: str | Path, *, names: list[str] | None, references:
             if to_grade:
                 run_suites(context, to_grade, select=select)
         finally:
+            isolation = sorted({note for s in students.values() for note in s.isolation_notes()})
             for student in students.values():
                 student.stop()
         notes = located.notes + [f"{name}: {why}" for name, why in located.missing.items()]
@@ -103,7 +115,17 @@ def grade_submission(source: str | Path, *, names: list[str] | None, references:
             output="\n".join(notes),
             mode="check" if references.mode == "recorded" else "grade",
             grader_errors=list(context.errors),
+            isolation=isolation,
         )
+
+
+def scaled(limits: Limits, factor: float) -> Limits:
+    """The same limits with every time limit multiplied by ``factor``."""
+    if factor == 1.0:
+        return limits
+    return replace(limits, call_seconds=limits.call_seconds * factor,
+                   import_seconds=limits.import_seconds * factor,
+                   cpu_seconds=limits.cpu_seconds * max(factor, 1.0))
 
 
 def run_suites(context: GradingContext, names: list[str], select: str | None = None) -> int:

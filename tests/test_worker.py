@@ -32,6 +32,13 @@ def sleep_then_return(seconds):
 def hoard():
     return np.ones(50 * 2**30 // 8)
 
+def shared_hoard(megabytes):
+    import mmap
+    block = mmap.mmap(-1, megabytes * 2**20, flags=mmap.MAP_SHARED)  # not private data
+    for offset in range(0, len(block), 4096):
+        block[offset] = 1
+    return 1
+
 def hard_exit():
     os._exit(3)
 
@@ -95,6 +102,20 @@ def test_memory_bomb_is_reported_as_out_of_memory(worker):
     outcome = call(worker, "hoard")
     assert outcome.error["category"] == "out_of_memory"
     assert call(worker, "double", np.ones(1)).ok
+
+
+def test_resident_memory_beyond_the_limit_is_stopped(tmp_path):
+    """Memory that RLIMIT_DATA does not count (shared pages) is caught by the watchdog."""
+    module = tmp_path / "student.py"
+    module.write_text(MODULE)
+    process = WorkerProcess("student", module, Limits(call_seconds=60,
+                                                      memory_bytes=400 * 2**20))
+    try:
+        outcome = call(process, "shared_hoard", 800)
+    finally:
+        process.stop()
+    assert outcome.error["category"] == "out_of_memory"
+    assert "used more than 400 MiB" in outcome.error["message"]
 
 
 @pytest.mark.parametrize("name, code", [("hard_exit", "exit code 3")])

@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from autograder import paths
@@ -35,14 +36,19 @@ def write_figures(assignment: Assignment, target: Path) -> None:
     out = target / "figures"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
+    home = tempfile.mkdtemp(prefix="figures-home-")  # Keras and matplotlib caches go here
     env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0", TF_CPP_MIN_LOG_LEVEL="3",
-               TF_NUM_INTRAOP_THREADS="1", TF_NUM_INTEROP_THREADS="1", OMP_NUM_THREADS="1")
+               TF_NUM_INTRAOP_THREADS="1", TF_NUM_INTEROP_THREADS="1", OMP_NUM_THREADS="1",
+               HOME=home, KERAS_HOME=os.path.join(home, ".keras"),
+               MPLCONFIGDIR=os.path.join(home, ".matplotlib"))
     try:
         completed = subprocess.run(
             [sys.executable, str(script), "--module-dir", str(solution_dir), "--out", str(out)],
             cwd=out, env=env, capture_output=True, text=True, timeout=TIME_LIMIT)
     except subprocess.TimeoutExpired:
         raise BuildError(f"{script} took longer than {TIME_LIMIT} s") from None
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
     if completed.returncode != 0:
         raise BuildError(f"{script} failed on the solution:\n{completed.stderr[-3000:]}")
     if not any(out.glob("*.png")):

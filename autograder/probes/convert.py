@@ -6,6 +6,10 @@ from typing import Any
 
 import numpy as np
 
+# Bound before any student module is imported: a submission that replaces np.asarray or
+# np.array changes its own arithmetic, never how the grader reads its results.
+_asarray, _array = np.asarray, np.array
+
 
 class BadResult(TypeError):
     """The student's function returned something the grader cannot compare."""
@@ -20,7 +24,7 @@ def as_array(value: Any, *, what: str) -> np.ndarray:
     if value is None:
         raise BadResult(f"{what} returned None; did you forget a return statement?")
     try:
-        array = np.asarray(value)
+        array = _asarray(value)
     except Exception as error:  # noqa: BLE001 - ragged lists, lying __array__, ...
         raise BadResult(f"{what} returned a {type(value).__name__} that is not an array: "
                         f"{error}") from None
@@ -28,7 +32,7 @@ def as_array(value: Any, *, what: str) -> np.ndarray:
         raise BadResult(f"{what} returned a {type(value).__name__} of dtype {array.dtype}, "
                         "not a numeric array")
     # A fresh, plain ndarray: nothing of the student's object survives the conversion.
-    return np.array(array, dtype=array.dtype, copy=True)
+    return _array(array, dtype=array.dtype, copy=True)
 
 
 def as_int(value: Any, *, what: str) -> int:

@@ -52,6 +52,7 @@ def to_gradescope(run: RunResult) -> dict:
             "scores": {name: {"score": s, "max_score": m}
                        for name, (s, m) in run.by_assignment().items()},
             "grader_errors": run.grader_errors,
+            "isolation": run.isolation or "full: own user, no network, private folders",
         },
     }
 

@@ -43,6 +43,7 @@ class Limits:
     output_bytes: int = 16 * 2**10  #: student output kept per call (the rest is counted)
     reply_bytes: int = 256 * 2**20  #: largest reply the grader accepts
     file_bytes: int = 64 * 2**20  #: largest file the worker may write
+    cpu_seconds: float = 1800.0  #: CPU time over the worker's whole life (all threads)
 
 
 @dataclass
@@ -68,6 +69,9 @@ class WorkerProcess:
     limits: Limits
     seed: int = 0
     extra_env: dict[str, str] = field(default_factory=dict)
+    #: None (trusted code: the reference) or {"hide": [paths]}: isolate the worker
+    sandbox: dict | None = None
+    _uid: int | None = field(default=None, init=False, repr=False)
     _process: subprocess.Popen | None = field(default=None, init=False, repr=False)
     _request_fd: int = field(default=-1, init=False, repr=False)
     _reply_fd: int = field(default=-1, init=False, repr=False)
@@ -95,14 +99,22 @@ class WorkerProcess:
         finally:
             for fd in (request_read, reply_write, output_write):
                 os.close(fd)
+        _LIVE_WORKERS.add(self._process.pid)
         self._request_fd, self._reply_fd = request_write, reply_read
         self._output = OutputCapture(output_read, self.limits.output_bytes)
         self._load_outcome = None
         self._load_deadline = time.monotonic() + self.limits.import_seconds
+        sandbox = None
+        if self.sandbox is not None:
+            self._uid = _private_uid(self._process.pid) if os.geteuid() == 0 else None
+            if self._uid is not None:  # the scratch folder is the only one it may write
+                os.chown(self.module_path.parent, self._uid, self._uid)
+            sandbox = {"hide": [str(p) for p in self.sandbox["hide"]], "uid": self._uid}
         self._send({"op": "load", "module_name": self.module_name,
                     "module_path": str(self.module_path), "seed": self.seed,
                     "memory_bytes": self.limits.memory_bytes,
-                    "file_bytes": self.limits.file_bytes})
+                    "file_bytes": self.limits.file_bytes,
+                    "cpu_seconds": self.limits.cpu_seconds, "sandbox": sandbox})
 
     def load(self) -> CallOutcome:
         """Wait for the import to finish (once per process); its outcome is cached."""
@@ -135,11 +147,19 @@ class WorkerProcess:
         outcome.seconds = time.monotonic() - started
         return outcome
 
+    def isolation_notes(self) -> list[str]:
+        """What the sandbox could not do on this machine (empty when fully isolated)."""
+        outcome = self._load_outcome
+        if outcome is None or not outcome.ok or not isinstance(outcome.value, dict):
+            return []
+        return [str(note) for note in outcome.value.get("isolation", [])]
+
     def stop(self) -> None:
         """Kill the worker's whole process group and close every pipe."""
         if self._process is not None:
             _kill_group(self._process)
             self._process = None
+        _kill_strays(self._uid)
         for fd in (self._request_fd, self._reply_fd):
             if fd >= 0:
                 os.close(fd)
@@ -163,8 +183,9 @@ class WorkerProcess:
                                  "(the worker was stopped; later tests still run)")
         except _OverMemory:
             self._kill()
-            return self._failure("out_of_memory", "out of memory: used more than "
-                                 f"{_gib(self.limits.memory_bytes)} (the worker was stopped)")
+            limit = memory_size(self.limits.memory_bytes)
+            return self._failure("out_of_memory",
+                                 f"out of memory: used more than {limit} (the worker was stopped)")
         except channel.ChannelClosed:
             code = self._kill(grace=1.0)
             return self._failure("crashed", _describe_exit(code, what))
@@ -203,6 +224,7 @@ class WorkerProcess:
             code = None
         _kill_group(self._process)
         self._process = None
+        _kill_strays(self._uid)
         return code
 
 
@@ -256,6 +278,7 @@ def worker_environment(*, home: Path, extra: dict[str, str]) -> dict[str, str]:
 
 
 def _kill_group(process: subprocess.Popen) -> int | None:
+    _LIVE_WORKERS.discard(process.pid)
     try:
         os.killpg(process.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
@@ -266,12 +289,58 @@ def _kill_group(process: subprocess.Popen) -> int | None:
         return None
 
 
+#: pids of the workers alive now, in this grader process
+_LIVE_WORKERS: set[int] = set()
+#: set by become_subreaper: this process's children are all workers or their orphans
+_SUBREAPER: list[bool] = [False]
+
+
+def _private_uid(pid: int) -> int:
+    """A user id no other live worker has: nothing it starts can touch another worker's
+    files or processes, and everything it leaves behind can be found by its owner."""
+    return 100_000 + pid
+
+
+def become_subreaper() -> None:
+    """Make orphans of our workers (double-forked daemons) our children, so that
+    ``_kill_strays`` ends them even when the grader is not root."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        if ctypes.CDLL(None).prctl(36, 1, 0, 0, 0) == 0:  # PR_SET_CHILD_SUBREAPER
+            _SUBREAPER[0] = True
+
+
+def _kill_strays(uid: int | None) -> None:
+    """End what a stopped worker left behind: processes of its private user id (as root)
+    and children of ours that are no live worker (orphans adopted as subreaper)."""
+    me = os.getpid()
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            pid = int(status.parent.name)
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines()
+                          if ":" in line)
+            owned = uid is not None and int(fields["Uid"].split()[0]) == uid
+            adopted = _SUBREAPER[0] and int(fields["PPid"]) == me and pid not in _LIVE_WORKERS
+        except (OSError, ValueError, KeyError):
+            continue
+        if owned or adopted:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                if adopted:
+                    os.waitpid(pid, os.WNOHANG)
+            except OSError:
+                pass
+
+
 def _describe_exit(code: int | None, what: str) -> str:
     if code is None:
         return f"the worker closed its reply channel {what} and was stopped"
     if code < 0:
         name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else -code
         hint = " (probably out of memory)" if code == -signal.SIGKILL else ""
+        if code == -signal.SIGXCPU:
+            return f"CPU time limit exceeded {what}: the code used too much CPU time"
         return f"the worker was killed by signal {name}{hint} {what}"
     return (f"the worker process ended with exit code {code} {what}: "
             "the code called exit(), os._exit() or crashed the interpreter")
@@ -281,5 +350,6 @@ def _error(category: str, message: str) -> dict:
     return {"category": category, "type": category, "message": message, "traceback": ""}
 
 
-def _gib(n: int) -> str:
-    return f"{n / 2**30:g} GiB"
+def memory_size(n: int) -> str:
+    """4 GiB, 400 MiB: a memory size as people write it."""
+    return f"{n / 2**30:g} GiB" if n >= 2**30 else f"{n / 2**20:g} MiB"

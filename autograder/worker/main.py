@@ -6,7 +6,8 @@ separately. Nothing here is trusted by the grader: a reply is plain data that th
 validates, and a worker that exits, hangs or lies only loses its own marks.
 
 Requests:
-    {"op": "load", "module_name", "module_path", "memory_bytes", "file_bytes"}
+    {"op": "load", "module_name", "module_path", "memory_bytes", "file_bytes", "cpu_seconds",
+     "sandbox": None | {"hide": [paths], "uid": int | None}}
     {"op": "run", "probe": "autograder.probes.<module>:<function>", "args", "kwargs", "seed"}
 Replies:
     {"ok": True, "value": <plain data>}
@@ -44,8 +45,18 @@ class Worker:
         return _failure("protocol", "ProtocolError", f"unknown request {request.get('op')!r}")
 
     def load(self, request: dict) -> dict:
-        limits.apply(memory_bytes=request["memory_bytes"], file_bytes=request["file_bytes"])
         path = Path(request["module_path"])
+        notes = []
+        if request.get("sandbox") is not None:
+            from autograder import paths as grader_paths
+            from autograder.worker import sandbox
+
+            needed = [sys.base_prefix, sys.prefix, *[p for p in sys.path if p],
+                      str(grader_paths.PACKAGE), str(grader_paths.DATA)]
+            notes = sandbox.enter(hide=request["sandbox"]["hide"], scratch=str(path.parent),
+                                  uid=request["sandbox"]["uid"], needed=needed)
+        limits.apply(memory_bytes=request["memory_bytes"], file_bytes=request["file_bytes"],
+                     cpu_seconds=request.get("cpu_seconds"))
         self.source_dir = path.parent
         # Appended, not prepended: the submission may add helper modules of its own,
         # but can never shadow numpy, keras or the standard library.
@@ -62,7 +73,7 @@ class Worker:
             _flush_output()
         self.module = module
         determinism.configure_frameworks()
-        return {"ok": True, "value": None}
+        return {"ok": True, "value": {"isolation": notes}}
 
     def run(self, request: dict) -> dict:
         if self.module is None:

@@ -1,0 +1,3 @@
+from _correct import install
+
+install(globals())

@@ -1,0 +1,1 @@
+open("/tmp/usercustomize-ran", "w").write("loaded")
