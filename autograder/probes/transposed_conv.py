@@ -20,6 +20,9 @@ from autograder.probes.convert import BadResult, as_array
 #: The length reported for a combination that Keras refuses (a real length is never < 0).
 REFUSED = -1
 
+#: Only the output shape matters: skip random initialisation and the bias.
+_CHEAP = {"kernel_initializer": "zeros", "use_bias": False}
+
 #: One combination along one axis: [n, kernel_size, stride, padding] for Conv2D, and
 #: [n, kernel_size, stride, padding, output_padding] for Conv2DTranspose.
 Combo = list
@@ -31,7 +34,7 @@ def keras_conv_lengths(module: ModuleType, combos: list[Combo]) -> list[int]:
 
     def make(first: Combo, second: Combo):
         return keras.layers.Conv2D(1, (first[1], second[1]), (first[2], second[2]),
-                                   first[3])
+                                   first[3], **_CHEAP)
 
     return _layer_lengths(make, combos, key=lambda combo: combo[3])
 
@@ -43,7 +46,7 @@ def keras_conv_transpose_lengths(module: ModuleType, combos: list[Combo]) -> lis
     def make(first: Combo, second: Combo):
         output_padding = None if first[4] is None else (first[4], second[4])
         return keras.layers.Conv2DTranspose(1, (first[1], second[1]), (first[2], second[2]),
-                                            first[3], output_padding=output_padding)
+                                            first[3], output_padding=output_padding, **_CHEAP)
 
     return _layer_lengths(make, combos, key=lambda combo: (combo[3], combo[4] is None))
 
