@@ -177,3 +177,33 @@ def test_solutions_cannot_be_imported_from_the_worker(tmp_path):
     finally:
         process.stop()
     assert not outcome.ok and outcome.error["type"] == "ModuleNotFoundError"
+
+
+def test_workers_are_forked_from_the_zygote_with_tensorflow_loaded(tmp_path):
+    """Is a worker a fork of the zygote, so that importing TensorFlow costs it nothing?"""
+    from autograder.worker.zygote import Zygote
+
+    module = tmp_path / "uses_tf.py"
+    module.write_text("import tensorflow as tf\n\ndef one():\n    return tf.ones(()).numpy()\n")
+    process = WorkerProcess("uses_tf", module, Limits())
+    try:
+        loaded = process.load()
+        parent = Path(f"/proc/{process._process.pid}/status").read_text()
+        outcome = process.run(CALL, ("one",), {}, seed=0)
+    finally:
+        process.stop()
+    assert loaded.ok and outcome.ok and outcome.value == 1.0
+    assert Zygote._shared is not None and f"PPid:\t{Zygote._shared.pid}\n" in parent
+    assert loaded.seconds < 3  # the import happened once, in the zygote
+
+
+def test_plain_subprocess_workers_when_there_is_no_zygote(worker, monkeypatch):
+    """Where the zygote cannot run, workers start as plain processes and behave the same."""
+    from autograder.worker.zygote import Zygote
+
+    monkeypatch.setattr(Zygote, "_shared", None)
+    monkeypatch.setattr(Zygote, "_failed", True)
+    outcome = call(worker, "double", np.ones(2))
+    assert outcome.ok and isinstance(worker._process, __import__("subprocess").Popen)
+    assert call(worker, "hard_exit").error["message"].startswith(
+        "the worker process ended with exit code 3")

@@ -22,6 +22,7 @@ from typing import Any
 from autograder import codec
 from autograder.worker import channel
 from autograder.worker.output import OutputCapture
+from autograder.worker.zygote import ForkedProcess, Zygote
 
 _PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
 # The worker imports the grader's worker and probe code from the grader's copy, then takes
@@ -31,6 +32,11 @@ _BOOT = (
     "import autograder.worker.main as m, autograder.probes.common; "
     "sys.path.remove({root!r}); m.main(int(sys.argv[1]), int(sys.argv[2]))"
 )
+_ZYGOTE_BOOT = (
+    "import sys; sys.path.insert(0, {root!r}); import autograder.worker.zygote as z; "
+    "sys.path.remove({root!r}); z.serve(int(sys.argv[1]))"
+)
+_PYTHON = [sys.executable, "-s", "-P", "-u", "-c"]
 
 
 @dataclass(frozen=True)
@@ -87,15 +93,22 @@ class WorkerProcess:
         reply_read, reply_write = os.pipe()
         output_read, output_write = os.pipe()
         cwd = self.module_path.parent
+        env = worker_environment(home=cwd, extra=self.extra_env)
+        zygote = Zygote.shared([*_PYTHON, _ZYGOTE_BOOT.format(root=_PACKAGE_PARENT)],
+                               worker_environment(home=cwd, extra={}))
         try:
-            self._process = subprocess.Popen(
-                [sys.executable, "-s", "-P", "-u", "-c", _BOOT.format(root=_PACKAGE_PARENT),
-                 str(request_read), str(reply_write)],
-                stdin=subprocess.DEVNULL, stdout=output_write, stderr=output_write,
-                pass_fds=(request_read, reply_write), cwd=cwd,
-                env=worker_environment(home=cwd, extra=self.extra_env),
-                start_new_session=True,  # its own process group: one kill ends everything
-            )
+            if zygote is not None:  # a fork of a process that has TensorFlow imported
+                pid = zygote.spawn(fds=(request_read, reply_write, output_write),
+                                   cwd=str(cwd), env=env)
+                self._process = ForkedProcess(zygote, pid)
+            else:
+                self._process = subprocess.Popen(
+                    [*_PYTHON, _BOOT.format(root=_PACKAGE_PARENT),
+                     str(request_read), str(reply_write)],
+                    stdin=subprocess.DEVNULL, stdout=output_write, stderr=output_write,
+                    pass_fds=(request_read, reply_write), cwd=cwd, env=env,
+                    start_new_session=True,  # its own process group: one kill ends all
+                )
         finally:
             for fd in (request_read, reply_write, output_write):
                 os.close(fd)
@@ -108,7 +121,7 @@ class WorkerProcess:
         if self.sandbox is not None:
             self._uid = _private_uid(self._process.pid) if os.geteuid() == 0 else None
             if self._uid is not None:  # the scratch folder is the only one it may write
-                os.chown(self.module_path.parent, self._uid, self._uid)
+                _give_folder(self.module_path.parent, self._uid)
             sandbox = {"hide": [str(p) for p in self.sandbox["hide"]], "uid": self._uid}
         self._send({"op": "load", "module_name": self.module_name,
                     "module_path": str(self.module_path), "seed": self.seed,
@@ -277,7 +290,7 @@ def worker_environment(*, home: Path, extra: dict[str, str]) -> dict[str, str]:
     return env
 
 
-def _kill_group(process: subprocess.Popen) -> int | None:
+def _kill_group(process: subprocess.Popen | ForkedProcess) -> int | None:
     _LIVE_WORKERS.discard(process.pid)
     try:
         os.killpg(process.pid, signal.SIGKILL)
@@ -301,6 +314,19 @@ def _private_uid(pid: int) -> int:
     return 100_000 + pid
 
 
+def _give_folder(folder: Path, uid: int) -> None:
+    """Make ``uid`` the owner of ``folder`` and everything in it (a restarted worker has a
+    new user id and must be able to rewrite what the previous one wrote)."""
+    for root, folders, files in os.walk(folder):
+        for name in [*folders, *files]:
+            os.lchown(os.path.join(root, name), uid, uid)
+    os.chown(folder, uid, uid)
+
+
+def _zygote_pid() -> int | None:
+    return Zygote._shared.pid if Zygote._shared is not None else None
+
+
 def become_subreaper() -> None:
     """Make orphans of our workers (double-forked daemons) our children, so that
     ``_kill_strays`` ends them even when the grader is not root."""
@@ -321,7 +347,8 @@ def _kill_strays(uid: int | None) -> None:
             fields = dict(line.split(":", 1) for line in status.read_text().splitlines()
                           if ":" in line)
             owned = uid is not None and int(fields["Uid"].split()[0]) == uid
-            adopted = _SUBREAPER[0] and int(fields["PPid"]) == me and pid not in _LIVE_WORKERS
+            adopted = _SUBREAPER[0] and int(fields["PPid"]) == me \
+                and pid not in _LIVE_WORKERS and pid != _zygote_pid()
         except (OSError, ValueError, KeyError):
             continue
         if owned or adopted:
