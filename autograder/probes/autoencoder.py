@@ -1,0 +1,348 @@
+"""Probes for assignment 4, ``autoencoder``.
+
+Models cannot cross the trust boundary, so every probe builds or trains inside the worker
+and returns plain numbers and shapes. Each probe grades one function:
+
+- ``build_conv_autoencoder`` is trained by the grader's own fixed loop (``grader_loop``),
+  never by the student's ``train_autoencoder``;
+- ``train_autoencoder`` trains a small model the grader defines (``grader_model``), never the
+  student's architecture, and runs with the grader's ``noisy`` in place of the student's
+  ``add_noise``; its ``fit`` calls are watched, to see what went in as inputs and targets;
+- ``pca_reconstruct`` is compared, in the grader, with an SVD of the same digits.
+
+The digits are loaded here, inside the worker (``autograder.datasets``), so that requests
+stay small. TensorFlow and Keras are imported inside the probes: the grader never loads them.
+"""
+
+from __future__ import annotations
+
+import inspect
+import time
+from contextlib import contextmanager
+from types import ModuleType
+
+import numpy as np
+
+from autograder.datasets import load_digits
+from autograder.probes.convert import BadResult, as_array
+
+#: The frame of 4 pixels around every digit is exactly 0 in the clean images.
+FRAME = 4
+#: How much of a ``tf.data.Dataset`` given to ``fit`` is looked at.
+MAX_DATASET_SAMPLES = 4096
+
+
+def noisy(x: np.ndarray, noise_std: float, seed: int) -> np.ndarray:
+    """The grader's noisy copy of ``x``, for evaluation and in place of ``add_noise``."""
+    draws = np.random.default_rng([seed, 4]).standard_normal(np.shape(x))
+    return np.clip(x + noise_std * draws, 0.0, 1.0).astype(np.float32)
+
+
+# -- build_conv_autoencoder ---------------------------------------------------------------
+
+def model_shapes(module: ModuleType, latent_dim: int, n: int) -> dict:
+    """What ``build_conv_autoencoder(latent_dim)`` returns, and its shapes on ``n`` digits."""
+    keras = _keras()
+    encoder, decoder, autoencoder = _build(module, latent_dim)
+    x = load_digits("val")[0][:n]
+    kinds = [type(m).__name__ if isinstance(m, keras.Model) else f"not a model: "
+             f"{type(m).__name__}" for m in (encoder, decoder, autoencoder)]
+    code = as_array(encoder(x), what="encoder(x)")
+    return {
+        "kinds": kinds,
+        "code": list(code.shape),
+        "decoded": list(as_array(decoder(code), what="decoder(z)").shape),
+        "output": list(as_array(autoencoder(x), what="autoencoder(x)").shape),
+    }
+
+
+def output_ranges(module: ModuleType, latent_dim: int, n: int, code_scale: float,
+                  seed: int) -> dict:
+    """min and max of ``autoencoder`` on digits and of ``decoder`` on large random codes."""
+    _keras()
+    _, decoder, autoencoder = _build(module, latent_dim)
+    x = load_digits("val")[0][:n]
+    codes = code_scale * np.random.default_rng(seed).standard_normal((n, latent_dim))
+    images = as_array(autoencoder(x), what="autoencoder(x)")
+    decoded = as_array(decoder(codes.astype(np.float32)), what="decoder(z)")
+    return {"autoencoder": [float(np.min(images)), float(np.max(images))],
+            "decoder": [float(np.min(decoded)), float(np.max(decoded))]}
+
+
+def composition_gap(module: ModuleType, latent_dim: int, n: int) -> float:
+    """max |autoencoder(x) - decoder(encoder(x))| on ``n`` digits."""
+    _keras()
+    encoder, decoder, autoencoder = _build(module, latent_dim)
+    x = load_digits("val")[0][:n]
+    whole = as_array(autoencoder(x), what="autoencoder(x)")
+    chained = as_array(decoder(encoder(x)), what="decoder(encoder(x))")
+    if whole.shape != chained.shape:
+        raise BadResult(f"autoencoder(x) has shape {whole.shape} but decoder(encoder(x)) "
+                        f"has shape {chained.shape}")
+    return float(np.max(np.abs(whole.astype(np.float64) - chained)))
+
+
+def layer_kinds(module: ModuleType, latent_dim: int) -> dict:
+    """The class names of every layer of the encoder and of the decoder (nested included)."""
+    keras = _keras()
+    encoder, decoder, _ = _build(module, latent_dim)
+
+    def kinds(model) -> list[str]:
+        found = []
+        for layer in getattr(model, "layers", []):
+            found.append(type(layer).__name__)
+            if isinstance(layer, keras.Model):
+                found.extend(kinds(layer))
+        return found
+
+    return {"encoder": kinds(encoder), "decoder": kinds(decoder)}
+
+
+def grader_loop(module: ModuleType, latent_dim: int, epochs: int, noise_std: float,
+                seed: int) -> dict:
+    """Train the student's ``build_conv_autoencoder(latent_dim)`` with the grader's loop.
+
+    The loop is fixed: Adam (learning rate 3e-3), MSE, batches of 32, ``epochs`` passes over
+    the training digits; with ``noise_std > 0``, noisy inputs and clean targets. Returns the
+    validation MSE (clean inputs and, with noise, noisy inputs), the MSE of the noisy
+    inputs themselves, the parameter count and the training time.
+    """
+    keras = _keras(seed)
+    _, _, autoencoder = _build(module, latent_dim)
+    x_train, x_val = load_digits("train")[0], load_digits("val")[0]
+    inputs = noisy(x_train, noise_std, seed) if noise_std > 0 else x_train
+    autoencoder.compile(optimizer=keras.optimizers.Adam(learning_rate=3e-3), loss="mse")
+    started = time.monotonic()
+    autoencoder.fit(inputs, x_train, batch_size=32, epochs=epochs, shuffle=True, verbose=0)
+    seconds = time.monotonic() - started
+    return {"params": int(autoencoder.count_params()), "seconds": seconds,
+            **_evaluate(autoencoder, x_val, noise_std, seed)}
+
+
+# -- train_autoencoder ------------------------------------------------------------------
+
+def grader_model(latent_dim: int = 16, hidden: int = 256):
+    """The small dense autoencoder that ``train_autoencoder`` is graded on (uncompiled)."""
+    keras = _keras()
+    layers = keras.layers
+    image = keras.Input((28, 28, 1))
+    h = layers.Dense(hidden, activation="elu")(layers.Flatten()(image))
+    h = layers.Dense(hidden, activation="elu")(layers.Dense(latent_dim)(h))
+    h = layers.Dense(28 * 28, activation="sigmoid")(h)
+    return keras.Model(image, layers.Reshape((28, 28, 1))(h), name="grader_autoencoder")
+
+
+def train_grader_model(module: ModuleType, epochs: int, noise_std: float, seed: int,
+                       eval_noise_std: float = 0.5) -> dict:
+    """``train_autoencoder(grader_model(), x_train, x_val, epochs, noise_std, seed)``.
+
+    Returns what the grader needs: the History's keys and loss values, the epochs that
+    ``fit`` really ran, what went into ``fit`` (see ``_describe_pair``), and afterwards the
+    validation MSE on clean inputs and on noisy ones (``eval_noise_std``), and whether the
+    compiled loss is the MSE (``evaluate`` against the MSE computed here).
+    """
+    keras = _keras(seed)
+    model = grader_model()
+    x_train, x_val = load_digits("train")[0], load_digits("val")[0]
+    fits: list[dict] = []
+    with _watching_fit(model, fits), _replaced(module, "add_noise", _grader_add_noise):
+        history = _function(module, "train_autoencoder")(model, x_train, x_val, epochs=epochs,
+                                                         noise_std=noise_std, seed=seed)
+    if not fits:
+        raise BadResult("train_autoencoder never called autoencoder.fit(...)")
+    result = {
+        "history": _describe_history(history, keras),
+        "epochs_run": sum(f["epochs_run"] for f in fits),
+        "fits": fits,
+        "train_mean": float(np.mean(x_train, dtype=np.float64)),
+        **_evaluate(model, x_val, eval_noise_std, seed),
+    }
+    sample = x_val[:64]
+    try:
+        logs = model.evaluate(sample, sample, batch_size=64, verbose=0, return_dict=True)
+        result["compiled_loss"] = float(logs["loss"])
+    except Exception as error:  # noqa: BLE001 - reported as a failed check, not a crash
+        result["compiled_loss"] = f"{type(error).__name__}: {error}"
+    prediction = _outputs(model, sample)
+    result["sample_mse"] = float(np.mean((prediction.astype(np.float64) - sample) ** 2))
+    return result
+
+
+# -- pca_reconstruct --------------------------------------------------------------------
+
+def pca_on_digits(module: ModuleType, k: int, n_train: int, n: int) -> np.ndarray:
+    """``pca_reconstruct(train digits[:n_train], validation digits[:n], k)``."""
+    x_train, x_val = load_digits("train")[0][:n_train], load_digits("val")[0][:n]
+    result = _function(module, "pca_reconstruct")(x_train, x_val, k)
+    return as_array(result, what=f"pca_reconstruct(x_train, x, k={k})")
+
+
+# -- add_noise --------------------------------------------------------------------------
+
+def noise_twice(module: ModuleType, x, noise_std: float, seed: int, disturb: bool) -> dict:
+    """``add_noise`` twice with one seed (with ``disturb``, the global random state changed
+    in between), once with another seed, and whether ``x`` was modified."""
+    add_noise = _function(module, "add_noise")
+    original = np.array(x, copy=True)
+    first = as_array(add_noise(x, noise_std, seed), what="add_noise(x, noise_std, seed)")
+    if disturb:  # every global generator a student might (wrongly) rely on
+        keras = _keras()
+        np.random.seed(seed + 12345)
+        np.random.standard_normal(10)
+        keras.utils.set_random_seed(seed + 54321)
+        keras.random.normal((3,))
+    second = as_array(add_noise(x, noise_std, seed), what="add_noise(x, noise_std, seed)")
+    other = as_array(add_noise(x, noise_std, seed + 1),
+                     what="add_noise(x, noise_std, seed + 1)")
+    return {"first": first, "second": second, "other": other,
+            "input_changed": bool(not np.array_equal(original, x))}
+
+
+# -- helpers ----------------------------------------------------------------------------
+
+def _keras(seed: int | None = None):
+    """Keras, with the worker's deterministic settings applied (and ``seed`` if given)."""
+    import keras
+
+    from autograder.worker import determinism
+
+    determinism.configure_frameworks()
+    if seed is not None:
+        determinism.seed_everything(seed)
+    return keras
+
+
+def _function(module: ModuleType, name: str):
+    function = getattr(module, name, None)
+    if not callable(function):
+        raise AttributeError(f"the module defines no function named {name!r}")
+    return function
+
+
+def _build(module: ModuleType, latent_dim: int) -> tuple:
+    result = _function(module, "build_conv_autoencoder")(latent_dim)
+    if not isinstance(result, (tuple, list)) or len(result) != 3:
+        raise BadResult("build_conv_autoencoder must return a tuple (encoder, decoder, "
+                        f"autoencoder); it returned a {type(result).__name__}")
+    return tuple(result)
+
+
+def _evaluate(model, x_val: np.ndarray, noise_std: float, seed: int) -> dict:
+    """Validation MSE on clean inputs, and (noise_std > 0) on noisy inputs."""
+    def mse(inputs) -> float:
+        output = _outputs(model, inputs)
+        if output.shape != x_val.shape:
+            raise BadResult(f"the model's output has shape {output.shape}, expected "
+                            f"{x_val.shape}")
+        return float(np.mean((output.astype(np.float64) - x_val) ** 2))
+
+    result = {"val_mse": mse(x_val)}
+    if noise_std > 0:
+        inputs = noisy(x_val, noise_std, seed + 1)
+        result["denoised_mse"] = mse(inputs)
+        result["noisy_mse"] = float(np.mean((inputs.astype(np.float64) - x_val) ** 2))
+    return result
+
+
+def _outputs(model, inputs: np.ndarray, batch: int = 128) -> np.ndarray:
+    """``model(inputs)`` in inference mode, eagerly and in batches (``predict`` would trace a
+    new function for every model and print TensorFlow's retracing warnings)."""
+    parts = [as_array(model(inputs[i:i + batch], training=False), what="the model's output")
+             for i in range(0, len(inputs), batch)]
+    return np.concatenate(parts)
+
+
+def _grader_add_noise(x, noise_std, seed):
+    return noisy(np.asarray(x, dtype=np.float32), float(noise_std), int(seed))
+
+
+@contextmanager
+def _replaced(module: ModuleType, name: str, replacement):
+    missing = object()
+    original = getattr(module, name, missing)
+    setattr(module, name, replacement)
+    try:
+        yield
+    finally:
+        if original is missing:
+            delattr(module, name)
+        else:
+            setattr(module, name, original)
+
+
+@contextmanager
+def _watching_fit(model, fits: list[dict]):
+    """Record, for every ``model.fit`` call, what its inputs and targets looked like."""
+    keras = _keras()
+    fit = model.fit
+    signature = inspect.signature(fit)
+
+    class EpochCounter(keras.callbacks.Callback):
+        def __init__(self, record: dict) -> None:
+            super().__init__()
+            self.record = record
+
+        def on_epoch_end(self, epoch, logs=None) -> None:
+            self.record["epochs_run"] += 1
+
+    def watched_fit(*args, **kwargs):
+        bound = signature.bind(*args, **kwargs)
+        record = {"epochs_run": 0, **_describe_pair(bound.arguments.get("x"),
+                                                     bound.arguments.get("y"))}
+        fits.append(record)
+        callbacks = list(bound.arguments.get("callbacks") or [])
+        bound.arguments["callbacks"] = [*callbacks, EpochCounter(record)]
+        return fit(*bound.args, **bound.kwargs)
+
+    model.fit = watched_fit
+    try:
+        yield
+    finally:
+        del model.fit
+
+
+def _describe_pair(x, y) -> dict:
+    """What ``fit`` was given: sizes, and on the 4-pixel frame (0 in every clean digit) how
+    far inputs are from 0 (the noise) and whether the targets are clean."""
+    try:
+        inputs, targets = _as_arrays(x, y)
+    except Exception as error:  # noqa: BLE001 - an unusual input is reported, not fatal
+        return {"readable": False, "why": f"{type(error).__name__}: {error}"}
+    if inputs.shape != targets.shape or inputs.ndim != 4 or inputs.shape[1:3] != (28, 28):
+        return {"readable": False, "why": f"inputs {inputs.shape}, targets {targets.shape}"}
+    mask = np.ones(inputs.shape[1:3], bool)
+    mask[FRAME:-FRAME, FRAME:-FRAME] = False
+    input_frame = inputs[:, mask].astype(np.float64)
+    target_frame = targets[:, mask].astype(np.float64)
+    return {
+        "readable": True,
+        "samples": int(len(inputs)),
+        "identical": bool(np.array_equal(inputs, targets)),
+        "input_frame_rms": float(np.sqrt(np.mean(input_frame ** 2))),
+        "target_frame_rms": float(np.sqrt(np.mean(target_frame ** 2))),
+        "target_mean": float(np.mean(targets, dtype=np.float64)),
+    }
+
+
+def _as_arrays(x, y) -> tuple[np.ndarray, np.ndarray]:
+    """NumPy inputs and targets from arrays, tensors or a finite ``tf.data.Dataset``."""
+    if y is not None or not hasattr(x, "as_numpy_iterator"):
+        if y is None:
+            raise TypeError(f"fit got inputs of type {type(x).__name__} and no targets")
+        return np.asarray(x), np.asarray(y)
+    inputs, targets, seen = [], [], 0
+    for element in x.as_numpy_iterator():
+        inputs.append(np.asarray(element[0]))
+        targets.append(np.asarray(element[1]))
+        seen += len(inputs[-1])
+        if seen >= MAX_DATASET_SAMPLES:  # a repeated dataset never ends
+            break
+    return np.concatenate(inputs), np.concatenate(targets)
+
+
+def _describe_history(history, keras) -> dict:
+    if not isinstance(history, keras.callbacks.History):
+        return {"kind": type(history).__name__, "keys": [], "loss": []}
+    record = getattr(history, "history", {}) or {}
+    loss = [float(v) for v in record.get("loss", [])]
+    return {"kind": "History", "keys": sorted(str(k) for k in record), "loss": loss}
