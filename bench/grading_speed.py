@@ -1,0 +1,83 @@
+"""Benchmark 1: grading speed against the floor and against the simplest grader.
+
+    python bench/grading_speed.py [--batch 20]
+
+- floor: starting Python and importing TensorFlow;
+- simplest grader: the same suites with the student's module imported straight into one
+  pytest process (bench/simplest_grader.py): no worker, no isolation, no cache;
+- the real grader: `autograder grade` for one full submission, and `autograder batch` over a
+  class with 1 and 2 jobs.
+
+Prints a table, writes bench/results/grading_speed.json and bench/results/grading_speed.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from common import PYTHON, ROOT, make_class, save, table, timed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--batch", type=int, default=20, help="class size (default 20)")
+    parser.add_argument("--repeat", type=int, default=2)
+    arguments = parser.parse_args()
+    perfect = str(ROOT / "examples" / "submissions" / "perfect")
+    floor = timed([PYTHON, "-c", "import tensorflow, keras"], arguments.repeat)
+    simple_one = timed([PYTHON, "bench/simplest_grader.py", perfect], arguments.repeat)
+    grader_one = timed([PYTHON, "-m", "autograder", "grade", perfect], arguments.repeat)
+    with tempfile.TemporaryDirectory() as scratch:
+        students = make_class(Path(scratch) / "class", arguments.batch)
+        simple_batch = sum(timed([PYTHON, "bench/simplest_grader.py", str(s)])
+                           for s in students)
+        batch = {}
+        for jobs in (1, 2):
+            out = Path(scratch) / f"out{jobs}"
+            batch[jobs] = timed([PYTHON, "-m", "autograder", "batch", str(Path(scratch) / "class"),
+                                 "--out", str(out), "--jobs", str(jobs)])
+    n = arguments.batch
+    results = {
+        "floor_seconds": floor, "simplest_one_seconds": simple_one,
+        "grader_one_seconds": grader_one, "ratio_one": grader_one / simple_one,
+        "class_size": n, "simplest_per_submission": simple_batch / n,
+        "batch_jobs1_per_submission": batch[1] / n, "batch_jobs2_per_submission": batch[2] / n,
+    }
+    rows = [
+        ["floor: python + import tensorflow, keras", f"{floor:.1f}", ""],
+        ["simplest grader, one full submission", f"{simple_one:.1f}", "1.00"],
+        ["autograder grade, one full submission", f"{grader_one:.1f}",
+         f"{grader_one / simple_one:.2f}"],
+        [f"simplest grader, per submission of {n}", f"{simple_batch / n:.1f}", "1.00"],
+        [f"autograder batch --jobs 1, per submission of {n}", f"{batch[1] / n:.1f}",
+         f"{batch[1] / simple_batch:.2f}"],
+        [f"autograder batch --jobs 2, per submission of {n}", f"{batch[2] / n:.1f}",
+         f"{batch[2] / simple_batch:.2f}"],
+    ]
+    print(table(["what", "seconds", "vs simplest"], rows))
+    save("grading_speed", results)
+    plot(rows)
+    return 0
+
+
+def plot(rows: list[list[str]]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    labels = [row[0] for row in rows]
+    values = [float(row[1]) for row in rows]
+    fig, axis = plt.subplots(figsize=(9, 3.6))
+    axis.barh(labels[::-1], values[::-1], color=["#888", "#4a7", "#37c"] * 2)
+    axis.set_xlabel("seconds (wall)")
+    axis.set_title("Grading speed on this machine")
+    fig.tight_layout()
+    fig.savefig(Path(__file__).parent / "results" / "grading_speed.png", dpi=100,
+                metadata={"Software": None})
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

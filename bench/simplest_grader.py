@@ -1,0 +1,69 @@
+"""The baseline for the speed benchmark: the same suites, no isolation at all.
+
+``python bench/simplest_grader.py SUBMISSION`` runs the grading suites of every module the
+submission holds in one process, with the student's modules and the solutions imported
+straight into it: no worker, no sandbox, no reference cache. It is what a grader costs
+without any of the protection; the benchmark compares the real grader against it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from autograder import assignments as registry  # noqa: E402
+from autograder import paths  # noqa: E402
+from autograder.errors import StudentFailure  # noqa: E402
+from autograder.handles import probe_name  # noqa: E402
+from autograder.plugin import GradingContext  # noqa: E402
+from autograder.session import run_suites  # noqa: E402
+from autograder.worker import determinism  # noqa: E402
+from autograder.worker.main import _resolve_probe  # noqa: E402
+
+
+class InProcess:
+    """A module imported into this process; probes are called directly."""
+
+    def __init__(self, name: str, path: Path, *, student: bool) -> None:
+        spec = importlib.util.spec_from_file_location(f"{name}_{id(self)}", path)
+        self.module = importlib.util.module_from_spec(spec)
+        sys.path.append(str(path.parent))
+        spec.loader.exec_module(self.module)
+        self.student = student
+
+    def start(self) -> None:
+        pass
+
+    def run(self, probe, args, kwargs, *, seed):
+        determinism.configure_frameworks()
+        determinism.seed_everything(seed)
+        try:
+            value = _resolve_probe(probe_name(probe))(self.module, *args, **kwargs)
+        except Exception as error:  # noqa: BLE001 - a failing student call fails its test
+            if self.student:
+                raise StudentFailure(f"{type(error).__name__}: {error}") from None
+            raise
+        return (value, "") if self.student else value
+
+
+def main(submission: str) -> int:
+    started = time.monotonic()
+    folder = Path(submission)
+    names = [n for n in registry.ASSIGNMENTS if (folder / f"{n}.py").is_file()]
+    students = {n: InProcess(n, folder / f"{n}.py", student=True) for n in names}
+    references = {n: InProcess(n, paths.solution_file(n), student=False) for n in names}
+    context = GradingContext(students, references, seed=20261121)
+    run_suites(context, names)
+    score = sum(t.score for t in context.results)
+    print(json.dumps({"score": score, "tests": len(context.results),
+                      "seconds": round(time.monotonic() - started, 2)}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1]))
