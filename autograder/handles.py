@@ -10,6 +10,8 @@ grading (live reference from ``solutions/``) and the student's self-check (value
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,6 +111,7 @@ class LiveReference:
     #: (a batch), so that a worker starts only if a value is missing.
     eager: bool = True
     _worker: WorkerProcess | None = field(default=None, init=False, repr=False)
+    _scratch: Path | None = field(default=None, init=False, repr=False)
 
     def start(self) -> None:
         if self.eager:
@@ -116,11 +119,16 @@ class LiveReference:
 
     def _spawn(self) -> None:
         if self._worker is None:
+            # A scratch copy: Keras and matplotlib write caches into the working folder
+            # and HOME, which must never be solutions/.
+            self._scratch = Path(tempfile.mkdtemp(prefix=f"reference-{self.assignment}-"))
+            shutil.copyfile(self.path, self._scratch / self.path.name)
             # The reference gets generous limits: it is trusted, and may train models.
             limits = Limits(call_seconds=self.limits.call_seconds * 10,
                             import_seconds=self.limits.import_seconds * 2,
                             memory_bytes=self.limits.memory_bytes * 2)
-            self._worker = WorkerProcess(self.assignment, self.path, limits)
+            self._worker = WorkerProcess(self.assignment, self._scratch / self.path.name,
+                                         limits)
             self._worker.start()
 
     def run(self, probe: Callable | str, args: tuple, kwargs: dict, *, seed: int) -> Any:
@@ -142,6 +150,7 @@ class LiveReference:
         if self._worker is not None:
             self._worker.stop()
             self._worker = None
+            shutil.rmtree(self._scratch, ignore_errors=True)
 
 
 @dataclass
