@@ -2,18 +2,16 @@
 
 Each check grades one function. ``build_conv_autoencoder`` is trained by the grader's own
 loop, ``train_autoencoder`` trains the grader's small model (with the grader's noise in place
-of ``add_noise``), and ``pca_reconstruct`` is compared with an SVD computed here, in NumPy:
-a mistake in one function never costs the points of another.
+of ``add_noise``), and ``pca_reconstruct`` is compared with the grader's own SVD (computed on
+the reference side, without the reference module, by probes the student release leaves
+out): a mistake in one function never costs the points of another.
 """
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
 from autograder.compare import Mismatch, assert_close
-from autograder.datasets import load_digits
 from autograder.probes import autoencoder as probes
 from autograder.suites.autoencoder import criteria as c
 
@@ -152,24 +150,13 @@ def noise_statistics(student, noise_std: float) -> None:
 
 # -- pca_reconstruct ----------------------------------------------------------------------
 
-def svd_reconstruction(x_train: np.ndarray, x: np.ndarray, k: int) -> np.ndarray:
-    """The grader's PCA reconstruction, in float64 (the top-k right singular vectors)."""
-    mean, vt = _principal_axes(np.ascontiguousarray(x_train, np.float32).tobytes(),
-                               x_train.shape)
-    components = vt[:k]
-    codes = (x.reshape(len(x), -1) - mean) @ components.T
-    return (mean + codes @ components).reshape(x.shape)
+#: Expected PCA reconstructions come from an SVD computed on the reference side by probes
+#: that the student release leaves out (their values are recorded for the self-check).
+EXPECTED = "autograder.probes.hidden_autoencoder"
 
 
-@functools.lru_cache(maxsize=4)
-def _principal_axes(data: bytes, shape: tuple) -> tuple[np.ndarray, np.ndarray]:
-    """(mean, Vt) of float32 images given as bytes (hashable, so the SVD is computed once)."""
-    train = np.frombuffer(data, np.float32).reshape(shape[0], -1).astype(np.float64)
-    mean = train.mean(axis=0)
-    return mean, np.linalg.svd(train - mean, full_matrices=False)[2]
-
-
-def pca_random(student, rng: np.random.Generator, k: int, *, shift: float = 0.0) -> None:
+def pca_random(student, reference, rng: np.random.Generator, k: int, *, shift: float = 0.0
+               ) -> None:
     """Images of 6x6 made of 5 patterns with different strengths plus a little noise; with
     ``shift``, the images to reconstruct have another mean than the training ones."""
     patterns = rng.standard_normal((5, 36))
@@ -182,55 +169,38 @@ def pca_random(student, rng: np.random.Generator, k: int, *, shift: float = 0.0)
 
     x_train, x = images(40), images(10) + np.float32(shift)
     got = student.call("pca_reconstruct", x_train, x, k)
-    want = svd_reconstruction(x_train, x, k)
+    want, *mistakes = reference.run(f"{EXPECTED}:pca_expected", x_train, x, k)
     where = f", images shifted by {shift:g} from the training ones" if shift else ""
     what = f"pca_reconstruct(x_train (40, 6, 6, 1), x (10, 6, 6, 1), k={k}){where}"
-    _compare_pca(got, want, x_train, x, k, what)
-
-
-def pca_digits(student, k: int, n_train: int = 1199, n: int = 100) -> None:
-    x_train, x = load_digits("train")[0][:n_train], load_digits("val")[0][:n]
-    got = student.run(probes.pca_on_digits, k, n_train, n)
-    want = svd_reconstruction(x_train, x, k)
-    what = f"pca_reconstruct({n_train} training digits, {n} validation digits, k={k})"
-    _compare_pca(got, want, x_train, x, k, what)
-
-
-def _compare_pca(got, want, x_train, x, k: int, what: str) -> None:
     try:
-        assert_close(got, want, what=what, rtol=1e-3, atol=1e-4)
+        _compare_pca(got, want, what)
     except Mismatch as mismatch:
-        raise Mismatch(f"{mismatch}\n{_pca_hint(got, x_train, x, k)}") from None
+        raise Mismatch(f"{mismatch}\n{_pca_hint(got, mistakes)}") from None
 
 
-def _pca_hint(got: np.ndarray, x_train: np.ndarray, x: np.ndarray, k: int) -> str:
+def pca_digits(student, reference, k: int, n_train: int = 1199, n: int = 50) -> None:
+    got = student.run(probes.pca_on_digits, k, n_train, n)
+    want = reference.run(f"{EXPECTED}:pca_expected_on_digits", k, n_train, n)
+    what = f"pca_reconstruct({n_train} training digits, {n} validation digits, k={k})"
+    _compare_pca(got, want, what)
+
+
+def _compare_pca(got, want, what: str) -> None:
+    if got.shape != want.shape:
+        raise Mismatch(f"{what}: shape {got.shape}, expected {want.shape}; the result must "
+                       "have the shape of x (reshape the flat vectors back)")
+    assert_close(got, want, what=what, rtol=1e-3, atol=1e-4)
+
+
+def _pca_hint(got: np.ndarray, mistakes: list[np.ndarray]) -> str:
     """Name the usual mistake when the student's result matches it."""
-    if got.shape != x.shape:
-        return "  hint: the result must have the shape of x (reshape the flat vectors back)"
-    guesses = {
-        "without subtracting the training mean (PCA needs mean-centred data)":
-            _uncentred(x_train, x, k),
-        "centred with the mean of x instead of the mean of x_train":
-            _centred_on_x(x_train, x, k),
-    }
-    for mistake, guess in guesses.items():
-        if np.allclose(got, guess, rtol=1e-3, atol=1e-4):
+    meanings = ["without subtracting the training mean (PCA needs mean-centred data)",
+                "centred with the mean of x instead of the mean of x_train"]
+    for result, mistake in zip(mistakes, meanings, strict=True):
+        if got.shape == result.shape and np.allclose(got, result, rtol=1e-3, atol=1e-4):
             return f"  hint: your result is what PCA gives {mistake}"
     return ("  hint: the components are the first k rows of Vt in "
             "np.linalg.svd(x_train_flat - mean, full_matrices=False)")
-
-
-def _uncentred(x_train, x, k):
-    train = x_train.reshape(len(x_train), -1).astype(np.float64)
-    components = np.linalg.svd(train, full_matrices=False)[2][:k]
-    return ((x.reshape(len(x), -1) @ components.T) @ components).reshape(x.shape)
-
-
-def _centred_on_x(x_train, x, k):
-    _, vt = _principal_axes(np.ascontiguousarray(x_train, np.float32).tobytes(), x_train.shape)
-    flat = x.reshape(len(x), -1).astype(np.float64)
-    mean = flat.mean(0)
-    return (mean + ((flat - mean) @ vt[:k].T) @ vt[:k]).reshape(x.shape)
 
 
 # -- train_autoencoder --------------------------------------------------------------------

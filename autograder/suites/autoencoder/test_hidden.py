@@ -43,22 +43,22 @@ def test_add_noise_statistics(student, noise_std):
 
 
 @pytest.mark.points(1)
-def test_pca_reconstruct_uses_training_mean(student, rng):
+def test_pca_reconstruct_uses_training_mean(student, reference, rng):
     """Does pca_reconstruct centre new images with the training mean, not their own?"""
-    checks.pca_random(student, rng, 3, shift=0.5)
+    checks.pca_random(student, reference, rng, 3, shift=0.5)
 
 
 @pytest.mark.points(1)
-def test_pca_reconstruct_all_components(student, rng):
+def test_pca_reconstruct_all_components(student, reference, rng):
     """With k equal to the number of pixels, does pca_reconstruct give the images back?"""
-    checks.pca_random(student, rng, 36)
+    checks.pca_random(student, reference, rng, 36)
 
 
 @pytest.mark.points(1)
 @pytest.mark.parametrize("k", [1, 8], ids=lambda k: f"k{k}")
-def test_pca_reconstruct_digits(student, k):
+def test_pca_reconstruct_digits(student, reference, k):
     """Does pca_reconstruct match the grader's SVD on 400 digits for this k?"""
-    checks.pca_digits(student, k, n_train=400)
+    checks.pca_digits(student, reference, k, n_train=400)
 
 
 @pytest.mark.slow

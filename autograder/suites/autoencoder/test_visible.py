@@ -58,15 +58,15 @@ def test_add_noise_statistics(student):
 
 
 @pytest.mark.points(2)
-def test_pca_reconstruct_matches_svd(student, rng):
+def test_pca_reconstruct_matches_svd(student, reference, rng):
     """Does pca_reconstruct with k=3 equal the top-3 SVD reconstruction of small images?"""
-    checks.pca_random(student, rng, 3)
+    checks.pca_random(student, reference, rng, 3)
 
 
 @pytest.mark.points(1)
-def test_pca_reconstruct_digits(student):
+def test_pca_reconstruct_digits(student, reference):
     """Does pca_reconstruct with k=16 on the digits equal the grader's SVD reconstruction?"""
-    checks.pca_digits(student, 16)
+    checks.pca_digits(student, reference, 16)
 
 
 @pytest.mark.slow
