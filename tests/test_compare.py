@@ -42,3 +42,10 @@ def test_exact_comparison_for_counts():
     assert_array_equal(np.array([1, 2, 1]), np.array([1, 2, 1]), what="counts")
     with pytest.raises(Mismatch, match=r"first at \[1\]: got 3, expected 2"):
         assert_array_equal(np.array([1, 3, 1]), np.array([1, 2, 1]), what="counts")
+
+
+def test_relative_error_stays_meaningful_where_the_expected_value_is_zero():
+    with pytest.raises(Mismatch) as failure:
+        assert_close(np.array([0.5, 1.0]), np.array([0.0, 1.0]), what="f")
+    relative = float(str(failure.value).split("max rel error ")[1].split()[0])
+    assert relative < 1e6
