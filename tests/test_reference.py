@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 
 import numpy as np
 import pytest
-
-from autograder import paths
+from conftest import load_solution
 
 tf = pytest.importorskip("tensorflow")
 
 
 @pytest.fixture(scope="module")
 def reference():
-    spec = importlib.util.spec_from_file_location(
-        "reference_conv_as_matrix", paths.solution_file("conv_as_matrix"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_solution("conv_as_matrix")
 
 
 def test_lecture_example(reference):

@@ -8,12 +8,10 @@ CPU); the figures in the handout come from the same runs.
 
 from __future__ import annotations
 
-import importlib.util
-
 import numpy as np
 import pytest
+from conftest import load_solution
 
-from autograder import paths
 from autograder.datasets import load_digits
 
 keras = pytest.importorskip("keras")
@@ -24,11 +22,7 @@ NOISE_STD = 0.5
 
 @pytest.fixture(scope="module")
 def reference():
-    spec = importlib.util.spec_from_file_location(
-        "reference_autoencoder", paths.solution_file("autoencoder"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_solution("autoencoder")
 
 
 @pytest.fixture(scope="module")

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 
 import numpy as np
 import pytest
-
-from autograder import paths
+from conftest import load_solution
 
 keras = pytest.importorskip("keras")
 
 
 @pytest.fixture(scope="module")
 def reference():
-    spec = importlib.util.spec_from_file_location(
-        "reference_transposed_conv", paths.solution_file("transposed_conv"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_solution("transposed_conv")
 
 
 def _keras_length(layer, n: int) -> int | None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 
 import numpy as np
 import pytest
+from conftest import load_solution
 
-from autograder import paths
 from autograder.suites.upsampling.cases import BOX, DIGIT_14X14
 
 keras = pytest.importorskip("keras")
@@ -16,11 +15,7 @@ keras = pytest.importorskip("keras")
 
 @pytest.fixture(scope="module")
 def reference():
-    spec = importlib.util.spec_from_file_location(
-        "reference_upsampling", paths.solution_file("upsampling"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_solution("upsampling")
 
 
 def test_overlap_counts_are_what_conv2dtranspose_stamps_on_ones(reference):
