@@ -24,6 +24,7 @@ from types import ModuleType
 import numpy as np
 
 from autograder.datasets import load_digits
+from autograder.probes.common import function_of, seeded_keras
 from autograder.probes.convert import BadResult, as_array
 
 #: The frame of 4 pixels around every digit is exactly 0 in the clean images.
@@ -42,7 +43,7 @@ def noisy(x: np.ndarray, noise_std: float, seed: int) -> np.ndarray:
 
 def model_shapes(module: ModuleType, latent_dim: int, n: int) -> dict:
     """What ``build_conv_autoencoder(latent_dim)`` returns, and its shapes on ``n`` digits."""
-    keras = _keras()
+    keras = seeded_keras()
     encoder, decoder, autoencoder = _build(module, latent_dim)
     x = load_digits("val")[0][:n]
     kinds = [type(m).__name__ if isinstance(m, keras.Model) else f"not a model: "
@@ -59,7 +60,7 @@ def model_shapes(module: ModuleType, latent_dim: int, n: int) -> dict:
 def output_ranges(module: ModuleType, latent_dim: int, n: int, code_scale: float,
                   seed: int) -> dict:
     """min and max of ``autoencoder`` on digits and of ``decoder`` on large random codes."""
-    _keras()
+    seeded_keras()
     _, decoder, autoencoder = _build(module, latent_dim)
     x = load_digits("val")[0][:n]
     codes = code_scale * np.random.default_rng(seed).standard_normal((n, latent_dim))
@@ -71,7 +72,7 @@ def output_ranges(module: ModuleType, latent_dim: int, n: int, code_scale: float
 
 def composition_gap(module: ModuleType, latent_dim: int, n: int) -> float:
     """max |autoencoder(x) - decoder(encoder(x))| on ``n`` digits."""
-    _keras()
+    seeded_keras()
     encoder, decoder, autoencoder = _build(module, latent_dim)
     x = load_digits("val")[0][:n]
     whole = as_array(autoencoder(x), what="autoencoder(x)")
@@ -84,7 +85,7 @@ def composition_gap(module: ModuleType, latent_dim: int, n: int) -> float:
 
 def layer_kinds(module: ModuleType, latent_dim: int) -> dict:
     """The class names of every layer of the encoder and of the decoder (nested included)."""
-    keras = _keras()
+    keras = seeded_keras()
     encoder, decoder, _ = _build(module, latent_dim)
 
     def kinds(model) -> list[str]:
@@ -107,7 +108,7 @@ def grader_loop(module: ModuleType, latent_dim: int, epochs: int, noise_std: flo
     validation MSE (clean inputs and, with noise, noisy inputs), the MSE of the noisy
     inputs themselves, the parameter count and the training time.
     """
-    keras = _keras(seed)
+    keras = seeded_keras(seed)
     _, _, autoencoder = _build(module, latent_dim)
     x_train, x_val = load_digits("train")[0], load_digits("val")[0]
     inputs = noisy(x_train, noise_std, seed) if noise_std > 0 else x_train
@@ -123,7 +124,7 @@ def grader_loop(module: ModuleType, latent_dim: int, epochs: int, noise_std: flo
 
 def grader_model(latent_dim: int = 16, hidden: int = 256):
     """The small dense autoencoder that ``train_autoencoder`` is graded on (uncompiled)."""
-    keras = _keras()
+    keras = seeded_keras()
     layers = keras.layers
     image = keras.Input((28, 28, 1))
     h = layers.Dense(hidden, activation="elu")(layers.Flatten()(image))
@@ -141,12 +142,12 @@ def train_grader_model(module: ModuleType, epochs: int, noise_std: float, seed: 
     validation MSE on clean inputs and on noisy ones (``eval_noise_std``), and whether the
     compiled loss is the MSE (``evaluate`` against the MSE computed here).
     """
-    keras = _keras(seed)
+    keras = seeded_keras(seed)
     model = grader_model()
     x_train, x_val = load_digits("train")[0], load_digits("val")[0]
     fits: list[dict] = []
     with _watching_fit(model, fits), _replaced(module, "add_noise", _grader_add_noise):
-        history = _function(module, "train_autoencoder")(model, x_train, x_val, epochs=epochs,
+        history = function_of(module, "train_autoencoder")(model, x_train, x_val, epochs=epochs,
                                                          noise_std=noise_std, seed=seed)
     if not fits:
         raise BadResult("train_autoencoder never called autoencoder.fit(...)")
@@ -173,7 +174,7 @@ def train_grader_model(module: ModuleType, epochs: int, noise_std: float, seed: 
 def pca_on_digits(module: ModuleType, k: int, n_train: int, n: int) -> np.ndarray:
     """``pca_reconstruct(train digits[:n_train], validation digits[:n], k)``."""
     x_train, x_val = load_digits("train")[0][:n_train], load_digits("val")[0][:n]
-    result = _function(module, "pca_reconstruct")(x_train, x_val, k)
+    result = function_of(module, "pca_reconstruct")(x_train, x_val, k)
     return as_array(result, what=f"pca_reconstruct(x_train, x, k={k})")
 
 
@@ -182,11 +183,11 @@ def pca_on_digits(module: ModuleType, k: int, n_train: int, n: int) -> np.ndarra
 def noise_twice(module: ModuleType, x, noise_std: float, seed: int, disturb: bool) -> dict:
     """``add_noise`` twice with one seed (with ``disturb``, the global random state changed
     in between), once with another seed, and whether ``x`` was modified."""
-    add_noise = _function(module, "add_noise")
+    add_noise = function_of(module, "add_noise")
     original = np.array(x, copy=True)
     first = as_array(add_noise(x, noise_std, seed), what="add_noise(x, noise_std, seed)")
     if disturb:  # every global generator a student might (wrongly) rely on
-        keras = _keras()
+        keras = seeded_keras()
         np.random.seed(seed + 12345)
         np.random.standard_normal(10)
         keras.utils.set_random_seed(seed + 54321)
@@ -200,27 +201,8 @@ def noise_twice(module: ModuleType, x, noise_std: float, seed: int, disturb: boo
 
 # -- helpers ----------------------------------------------------------------------------
 
-def _keras(seed: int | None = None):
-    """Keras, with the worker's deterministic settings applied (and ``seed`` if given)."""
-    import keras
-
-    from autograder.worker import determinism
-
-    determinism.configure_frameworks()
-    if seed is not None:
-        determinism.seed_everything(seed)
-    return keras
-
-
-def _function(module: ModuleType, name: str):
-    function = getattr(module, name, None)
-    if not callable(function):
-        raise AttributeError(f"the module defines no function named {name!r}")
-    return function
-
-
 def _build(module: ModuleType, latent_dim: int) -> tuple:
-    result = _function(module, "build_conv_autoencoder")(latent_dim)
+    result = function_of(module, "build_conv_autoencoder")(latent_dim)
     if not isinstance(result, (tuple, list)) or len(result) != 3:
         raise BadResult("build_conv_autoencoder must return a tuple (encoder, decoder, "
                         f"autoencoder); it returned a {type(result).__name__}")
@@ -273,7 +255,7 @@ def _replaced(module: ModuleType, name: str, replacement):
 @contextmanager
 def _watching_fit(model, fits: list[dict]):
     """Record, for every ``model.fit`` call, what its inputs and targets looked like."""
-    keras = _keras()
+    keras = seeded_keras()
     fit = model.fit
     signature = inspect.signature(fit)
 

@@ -9,17 +9,33 @@ from autograder.probes.convert import as_array, as_int
 
 def call(module: ModuleType, function: str, *args, **kwargs):
     """``module.function(*args, **kwargs)`` converted with ``np.asarray``."""
-    result = _function(module, function)(*args, **kwargs)
+    result = function_of(module, function)(*args, **kwargs)
     return as_array(result, what=f"{function}(...)")
 
 
 def call_int(module: ModuleType, function: str, *args, **kwargs) -> int:
     """``module.function(*args, **kwargs)`` for functions that return one integer."""
-    result = _function(module, function)(*args, **kwargs)
+    result = function_of(module, function)(*args, **kwargs)
     return as_int(result, what=f"{function}(...)")
 
 
-def _function(module: ModuleType, name: str):
+def seeded_keras(seed: int | None = None):
+    """Keras, with the worker's deterministic settings applied (and ``seed`` if given).
+
+    Probes import Keras lazily through this: the grader's own process never imports it.
+    """
+    import keras
+
+    from autograder.worker import determinism
+
+    determinism.configure_frameworks()
+    if seed is not None:
+        determinism.seed_everything(seed)
+    return keras
+
+
+def function_of(module: ModuleType, name: str):
+    """``module.name`` if it is a function; a clear error naming it otherwise."""
     function = getattr(module, name, None)
     if function is None:
         raise AttributeError(f"the module defines no function named {name!r}")
