@@ -1,0 +1,93 @@
+"""The digit classifier that judges generated digits (assignment 6, ``gan``).
+
+    classifier = load_digit_classifier()             # inside a worker: imports Keras
+    probabilities = class_probabilities(images)      # (N, 10), images in [-1, 1]
+    quality(probabilities)   # NumPy only: {"confidence", "classes", "entropy", "histogram"}
+
+A small CNN trained by ``data/train_digit_classifier.py`` on the bundled training digits
+(``load_digits("train", value_range=(-1, 1))``), its weights in
+``data/digit_classifier.weights.h5``; data/README.md says how it was trained and how well it
+does. It was also shown junk (noise, blank images, scrambled digits) with a flat target and
+blends of two digits with a split target, so that it is *unsure* of what is not a clean
+digit: its confidence means something on a generator's samples.
+
+The architecture lives here only: the training script, the probes and the project's tests
+all build it with ``build_digit_classifier``. Keras is imported inside the functions; the
+scoring (``quality``) is NumPy, so that the grader process can use it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from autograder import paths
+
+WEIGHTS_FILE = paths.DATA / "digit_classifier.weights.h5"
+IMAGE_SHAPE = (28, 28, 1)
+CLASSES = 10
+#: A class counts as produced when at least this share of the samples is classified as it.
+MIN_SHARE = 0.02
+
+_loaded: dict[str, object] = {}
+
+
+def build_digit_classifier():
+    """The classifier's architecture, untrained: ``(N, 28, 28, 1)`` in [-1, 1] to 10 logits."""
+    import keras
+
+    layers = keras.layers
+    image = keras.Input(IMAGE_SHAPE, name="image")
+    h = layers.Conv2D(16, 3, strides=2, padding="same", activation="relu")(image)  # 14x14
+    h = layers.Conv2D(32, 3, strides=2, padding="same", activation="relu")(h)  # 7x7
+    h = layers.Flatten()(h)
+    h = layers.Dense(64, activation="relu")(h)
+    logits = layers.Dense(CLASSES, name="logits")(h)
+    return keras.Model(image, logits, name="digit_classifier")
+
+
+def load_digit_classifier(path=None):
+    """The trained classifier (built once per process and path)."""
+    file = str(path or WEIGHTS_FILE)
+    if file not in _loaded:
+        model = build_digit_classifier()
+        model.load_weights(file)
+        _loaded[file] = model
+    return _loaded[file]
+
+
+def class_probabilities(images, batch: int = 256, path=None) -> np.ndarray:
+    """Softmax class probabilities, float64 ``(N, 10)``, of images ``(N, 28, 28, 1)`` in [-1, 1].
+
+    Values outside [-1, 1] are clipped first: the classifier never saw any.
+    """
+    import keras
+
+    model = load_digit_classifier(path)
+    images = np.clip(np.asarray(images, dtype=np.float32), -1.0, 1.0)
+    parts = []
+    for start in range(0, len(images), batch):
+        logits = model(images[start:start + batch], training=False)
+        parts.append(keras.ops.convert_to_numpy(keras.ops.softmax(logits)))
+    return np.concatenate(parts).astype(np.float64)
+
+
+def quality(probabilities) -> dict:
+    """How digit-like and how varied a set of samples is, from their class probabilities.
+
+    Returns:
+        ``confidence``: mean over samples of the largest class probability (a clean digit
+        scores near 1, junk near 0.1); ``histogram``: how many samples are classified as each
+        digit; ``classes``: how many digits hold at least ``MIN_SHARE`` of the samples;
+        ``entropy``: entropy of the histogram in bits (log2(10) = 3.32 for ten equally
+        frequent digits, 0 when every sample is the same digit).
+    """
+    p = np.asarray(probabilities, dtype=np.float64)
+    counts = np.bincount(np.argmax(p, axis=1), minlength=CLASSES)
+    share = counts / max(len(p), 1)
+    nonzero = share[share > 0]
+    return {
+        "confidence": float(np.mean(np.max(p, axis=1))),
+        "histogram": [int(c) for c in counts],
+        "classes": int(np.sum(share >= MIN_SHARE)),
+        "entropy": float(-np.sum(nonzero * np.log2(nonzero))),
+    }
