@@ -16,19 +16,19 @@ pytestmark = pytest.mark.visibility("hidden")
 
 
 @pytest.mark.points(1)
-def test_reparameterize_values(student, reference, rng):
+def test_reparameterize_values_one_wide_example(student, reference, rng):
     """Does reparameterize handle one example with a wide code?"""
     checks.reparameterize_values(student, reference, rng, (1, 6))
 
 
 @pytest.mark.points(1)
-def test_reparameterize_gradients(student, rng):
+def test_reparameterize_gradients_other_shape(student, rng):
     """Do the gradients reach mu and log_var for another shape?"""
     checks.reparameterize_gradients(student, rng, (6, 2))
 
 
 @pytest.mark.points(1)
-def test_kl_divergence_values(student, reference, rng):
+def test_kl_divergence_values_large(student, reference, rng):
     """Does kl_divergence give the closed-form KL for wide codes and large values?"""
     checks.kl_values(student, reference, rng, (4, 7), spread=1.8)
 
@@ -46,7 +46,7 @@ def test_kl_divergence_matches_monte_carlo(student, rng):
 
 
 @pytest.mark.points(1)
-def test_reconstruction_loss_values(student, reference, rng):
+def test_reconstruction_loss_values_full_size(student, reference, rng):
     """Is reconstruction_loss right for a batch of full-size 28x28 images?"""
     checks.reconstruction_values(student, reference, rng, (6, 28, 28, 1))
 
@@ -64,7 +64,7 @@ def test_vae_loss_batch_mean(student, reference, rng):
 
 
 @pytest.mark.points(1)
-def test_build_encoder_outputs(student):
+def test_build_encoder_outputs_latent5(student):
     """Does build_encoder honour another code size?"""
     checks.encoder_outputs(student, 5)
 
@@ -76,7 +76,7 @@ def test_build_encoder_heads_differ(student):
 
 
 @pytest.mark.points(1)
-def test_build_decoder_outputs(student):
+def test_build_decoder_outputs_far_codes(student):
     """Does build_decoder(5) stay in [0, 1] even for codes far from the prior?"""
     checks.decoder_outputs(student, 5, scale=10.0)
 
@@ -119,6 +119,6 @@ def test_sample_images_other_sizes(student):
 
 
 @pytest.mark.points(1)
-def test_interpolate_along_a_line(student, reference, rng):
+def test_interpolate_two_steps(student, reference, rng):
     """Does interpolate handle two steps (just the ends) and a wider code?"""
     checks.interpolate_line(student, reference, rng, OTHER, steps=2)
