@@ -36,13 +36,13 @@ def build_digit_classifier():
     import keras
 
     layers = keras.layers
-    image = keras.Input(IMAGE_SHAPE, name="image")
-    h = layers.Conv2D(16, 3, strides=2, padding="same", activation="relu")(image)  # 14x14
+    digit = keras.Input(IMAGE_SHAPE, name="digit")
+    h = layers.Conv2D(16, 3, strides=2, padding="same", activation="relu")(digit)  # 14x14
     h = layers.Conv2D(32, 3, strides=2, padding="same", activation="relu")(h)  # 7x7
     h = layers.Flatten()(h)
     h = layers.Dense(64, activation="relu")(h)
     logits = layers.Dense(CLASSES, name="logits")(h)
-    return keras.Model(image, logits, name="digit_classifier")
+    return keras.Model(digit, logits, name="digit_classifier")
 
 
 def load_digit_classifier(path=None):

@@ -377,9 +377,8 @@ def step_matches(student, reference, inputs: tuple, g_lr: float, d_lr: float) ->
         if not hints:
             hints = [f"the {part} moved, but not along the gradient of its own loss with "
                      f"respect to its own trainable weights ({how})"
-                     for part, how in (("generator", "g_loss = generator_loss(fake_logits)"),
-                                       ("discriminator", "d_loss = discriminator_loss(real_"
-                                                         "logits, fake_logits)"))
+                     for part, how in (("generator", "g_loss, from generator_loss"),
+                                       ("discriminator", "d_loss, from discriminator_loss"))
                      if _weight_differences(got, want, part)]
         _fail(_setting(inputs, g_lr, d_lr), problems, hints)
 
@@ -456,9 +455,9 @@ def step_generator_gradients(student, reference, inputs: tuple, lr: float) -> No
         return
     hints = [line for line in _diagnosis(got, want, len(inputs[0])) if "generator" in line]
     if got["generator_moved"] > 0 and not hints:
-        hints.append("the generator moved, but not along the gradient of g_loss = "
-                     "generator_loss(fake_logits) with respect to its trainable weights "
-                     "(the gradient of d_loss instead? the wrong tape?)")
+        hints.append("the generator moved, but not along the gradient of g_loss (what "
+                     "generator_loss gives on the fake logits) with respect to its trainable "
+                     "weights (the gradient of d_loss instead? the wrong tape?)")
     _fail(_setting(inputs, lr, 0.0),
           [f"the generator's weights are not the reference's: {differences}"], hints)
 
