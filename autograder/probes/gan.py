@@ -196,7 +196,7 @@ def one_step(module: ModuleType, real, noise, g_learning_rate: float,
 # -- GAN, a short training run scored by the digit classifier ------------------------------
 
 def learns_digits(module: ModuleType, epochs: int, batch_size: int, learning_rate: float,
-                  seed: int, n_samples: int, n_shown: int = 20) -> dict:
+                  seed: int, n_samples: int, n_shown: int = 8) -> dict:
     """Train the grader's quality models with the student's ``GAN`` and score the samples.
 
     ``gan.fit`` on the 1199 training digits in [-1, 1] for ``epochs`` epochs, both
