@@ -117,14 +117,21 @@ def visible_test_names(name: str) -> list[str]:
 
 def question_filter(function: str, functions: list[tuple[str, str]], tests: list[str]
                     ) -> str | None:
-    """A ``-k`` expression selecting this function's visible tests (suites name tests
-    ``test_<function>...``), excluding longer names that contain it (``conv_matrix`` must
-    not select ``conv_matrix_multichannel``); None, meaning every test, if none match."""
-    longer = [other for other, _ in functions if function in other and other != function]
-    selected = [t for t in tests if function in t and not any(o in t for o in longer)]
+    """A ``-k`` expression selecting this function's visible tests (suites name them
+    ``test_<function>...``), excluding longer names that start the same way
+    (``test_conv_matrix`` must not select ``test_conv_matrix_multichannel``); None, meaning
+    every test, if none match.
+
+    The prefix matters: ``-k`` ignores case and also matches folder names, so a bare ``GAN``
+    would select the whole ``gan`` suite."""
+    prefix = f"test_{function}"
+    longer = [f"test_{other}" for other, _ in functions
+              if other != function and f"test_{other}".lower().startswith(prefix.lower())]
+    selected = [t for t in tests if t.lower().startswith(prefix.lower())
+                and not any(t.lower().startswith(o.lower()) for o in longer)]
     if not selected:
         return None
-    return " and ".join([function] + [f"not {other}" for other in longer])
+    return " and ".join([prefix] + [f"not {other}" for other in longer])
 
 
 def _introduction(handout: str) -> str:
