@@ -93,7 +93,8 @@ LOSS = "loss = vae_loss(x, x_hat, mu, log_var, self.beta)"
 APPLY = ("gradients = tape.gradient(loss, self.trainable_weights)\n"
          "        self.optimizer.apply(gradients, self.trainable_weights)")
 EPS = "return keras.random.normal(shape, seed=self.seed_generator)  # SOLUTION"
-REPARAMETERIZE = "return mu + ops.exp(0.5 * log_var) * eps  # SOLUTION"
+SIGMA = "sigma = ops.exp(0.5 * log_var)"
+REPARAMETERIZE = "return mu + sigma * eps"
 
 
 @dataclass(frozen=True)
@@ -111,14 +112,14 @@ class Variant:
 
 
 MISTAKES = [
-    Variant("sigma is exp(log_var)", ((REPARAMETERIZE, "return mu + ops.exp(log_var) * eps"),),
+    Variant("sigma is exp(log_var)", ((SIGMA, "sigma = ops.exp(log_var)"),),
             "visible::test_reparameterize_values", "exp(log_var) is the variance"),
     Variant("reparameterize in NumPy",
             ((REPARAMETERIZE, "return np.asarray(mu) + np.exp(0.5 * np.asarray(log_var)) "
                               "* np.asarray(eps)"),),
             "visible::test_reparameterize_gradients", "no gradient reaches mu"),
     Variant("stop_gradient on log_var",
-            ((REPARAMETERIZE, "return mu + tf.stop_gradient(ops.exp(0.5 * log_var)) * eps"),),
+            ((REPARAMETERIZE, "return mu + tf.stop_gradient(sigma) * eps"),),
             "visible::test_reparameterize_gradients", "no gradient reaches log_var"),
     Variant("KL with sigma for the variance",
             (("- ops.exp(log_var), axis=-1)", "- ops.exp(0.5 * log_var), axis=-1)"),),

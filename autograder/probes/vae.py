@@ -60,14 +60,14 @@ def grader_models(spec: dict) -> tuple:
                                   layers.Dense(latent_dim, name="log_var")(h)],
                           name="grader_encoder")
 
-    code = keras.Input((latent_dim,), name="z")
-    h = layers.Dense(hidden, name="dec_hidden")(code)
+    z_in = keras.Input((latent_dim,), name="grader_z")
+    h = layers.Dense(hidden, name="dec_hidden")(z_in)
     if spec.get("batchnorm"):
         h = layers.BatchNormalization(momentum=NORM_MOMENTUM, name="dec_norm")(h)
     h = layers.Activation("tanh")(h)
     h = layers.Dense(int(np.prod(image_shape)), name="dec_out")(h)
     image_out = layers.Activation("sigmoid")(layers.Reshape(image_shape)(h))
-    decoder = keras.Model(code, image_out, name="grader_decoder")
+    decoder = keras.Model(z_in, image_out, name="grader_decoder")
     _set_weights([encoder, decoder], int(spec["weight_seed"]))
     return encoder, decoder
 
@@ -81,10 +81,10 @@ def learning_models(latent_dim: int, hidden: int) -> tuple:
     encoder = keras.Model(image, [layers.Dense(latent_dim, name="mu")(h),
                                   layers.Dense(latent_dim, name="log_var")(h)],
                           name="grader_encoder")
-    code = keras.Input((latent_dim,), name="z")
-    h = layers.Dense(hidden, activation="relu", name="dec_hidden")(code)
+    z_in = keras.Input((latent_dim,), name="grader_z")
+    h = layers.Dense(hidden, activation="relu", name="dec_hidden")(z_in)
     h = layers.Dense(28 * 28, activation="sigmoid", name="dec_out")(h)
-    decoder = keras.Model(code, layers.Reshape((28, 28, 1))(h), name="grader_decoder")
+    decoder = keras.Model(z_in, layers.Reshape((28, 28, 1))(h), name="grader_decoder")
     return encoder, decoder
 
 
@@ -97,9 +97,9 @@ def prior_decoder(latent_dim: int, weight_seed: int):
     rng = np.random.default_rng([weight_seed, 11])
     kernel = (0.6 * rng.standard_normal((latent_dim, 28 * 28))).astype(np.float32)
     bias = (0.3 * rng.standard_normal(28 * 28)).astype(np.float32)
-    code = keras.Input((latent_dim,), name="z")
+    z_in = keras.Input((latent_dim,), name="grader_z")
     dense = keras.layers.Dense(28 * 28, activation="sigmoid", name="dec_out")
-    decoder = keras.Model(code, keras.layers.Reshape((28, 28, 1))(dense(code)),
+    decoder = keras.Model(z_in, keras.layers.Reshape((28, 28, 1))(dense(z_in)),
                           name="grader_decoder")
     dense.set_weights([kernel, bias])
     return decoder, kernel, bias

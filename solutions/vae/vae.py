@@ -44,7 +44,10 @@ def reparameterize(mu, log_var, eps):
     mu = ops.convert_to_tensor(mu, dtype="float32")
     log_var = ops.convert_to_tensor(log_var, dtype="float32")
     eps = ops.convert_to_tensor(eps, dtype="float32")
-    return mu + ops.exp(0.5 * log_var) * eps  # SOLUTION
+    # BEGIN SOLUTION
+    sigma = ops.exp(0.5 * log_var)  # the standard deviation, from the log-variance
+    return mu + sigma * eps
+    # END SOLUTION
 
 
 def kl_divergence(mu, log_var):
