@@ -332,6 +332,7 @@ def reference_cache():
     return {}
 
 
+@pytest.mark.filterwarnings("ignore:Gradients do not exist:UserWarning")  # a dropped term
 @pytest.mark.parametrize("mistake", MISTAKES, ids=str)
 def test_each_mistake_fails_its_test_and_is_named(mistake, suites, reference_module,
                                                    reference_cache):
