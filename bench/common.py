@@ -40,9 +40,10 @@ def make_class(folder: Path, size: int) -> list[Path]:
     return students
 
 
-def save(name: str, payload: dict) -> Path:
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"{name}.json"
+def save(name: str, payload: dict, folder: Path = RESULTS) -> Path:
+    """``payload`` as ``folder/name.json``; the path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.json"
     path.write_text(json.dumps(payload, indent=2) + "\n")
     return path
 

@@ -1,6 +1,6 @@
 """Benchmark 1: grading speed against the floor and against the simplest grader.
 
-    python bench/grading_speed.py [--batch 20]
+    python bench/grading_speed.py [--batch 20] [--repeat 2] [--assignment NAME]... [--out DIR]
 
 - floor: starting Python and importing TensorFlow;
 - simplest grader: the same suites with the student's module imported straight into one
@@ -8,7 +8,8 @@
 - the real grader: `autograder grade` for one full submission, and `autograder batch` over a
   class with 1 and 2 jobs.
 
-Prints a table, writes bench/results/grading_speed.json and bench/results/grading_speed.png.
+Prints a table, writes OUT/grading_speed.json and OUT/grading_speed.png (OUT: bench/results).
+``--assignment`` limits every run to those assignments (to try the script quickly).
 """
 
 from __future__ import annotations
@@ -17,31 +18,37 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from common import PYTHON, ROOT, make_class, save, table, timed
+from common import PYTHON, RESULTS, ROOT, make_class, save, table, timed
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch", type=int, default=20, help="class size (default 20)")
-    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=2,
+                        help="runs of each one-submission timing; the median counts")
+    parser.add_argument("--assignment", action="append", dest="assignments",
+                        help="limit to these assignments (default: all six)")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     arguments = parser.parse_args()
+    only = [flag for name in arguments.assignments or [] for flag in ("--assignment", name)]
     perfect = str(ROOT / "examples" / "submissions" / "perfect")
     floor = timed([PYTHON, "-c", "import tensorflow, keras"], arguments.repeat)
-    simple_one = timed([PYTHON, "bench/simplest_grader.py", perfect], arguments.repeat)
-    grader_one = timed([PYTHON, "-m", "autograder", "grade", perfect], arguments.repeat)
+    simple_one = timed([PYTHON, "bench/simplest_grader.py", perfect, *only], arguments.repeat)
+    grader_one = timed([PYTHON, "-m", "autograder", "grade", perfect, *only], arguments.repeat)
     with tempfile.TemporaryDirectory() as scratch:
         students = make_class(Path(scratch) / "class", arguments.batch)
-        simple_batch = sum(timed([PYTHON, "bench/simplest_grader.py", str(s)])
+        simple_batch = sum(timed([PYTHON, "bench/simplest_grader.py", str(s), *only])
                            for s in students)
         batch = {}
         for jobs in (1, 2):
             out = Path(scratch) / f"out{jobs}"
             batch[jobs] = timed([PYTHON, "-m", "autograder", "batch", str(Path(scratch) / "class"),
-                                 "--out", str(out), "--jobs", str(jobs)])
+                                 "--out", str(out), "--jobs", str(jobs), *only])
     n = arguments.batch
     results = {
         "floor_seconds": floor, "simplest_one_seconds": simple_one,
         "grader_one_seconds": grader_one, "ratio_one": grader_one / simple_one,
+        "assignments": arguments.assignments or "all", "repeat": arguments.repeat,
         "class_size": n, "simplest_per_submission": simple_batch / n,
         "batch_jobs1_per_submission": batch[1] / n, "batch_jobs2_per_submission": batch[2] / n,
     }
@@ -57,12 +64,12 @@ def main() -> int:
          f"{batch[2] / simple_batch:.2f}"],
     ]
     print(table(["what", "seconds", "vs simplest"], rows))
-    save("grading_speed", results)
-    plot(rows)
+    save("grading_speed", results, folder=arguments.out)
+    plot(rows, arguments.out)
     return 0
 
 
-def plot(rows: list[list[str]]) -> None:
+def plot(rows: list[list[str]], out: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -75,7 +82,7 @@ def plot(rows: list[list[str]]) -> None:
     axis.set_xlabel("seconds (wall)")
     axis.set_title("Grading speed on this machine")
     fig.tight_layout()
-    fig.savefig(Path(__file__).parent / "results" / "grading_speed.png", dpi=100,
+    fig.savefig(out / "grading_speed.png", dpi=100,
                 metadata={"Software": None})
 
 

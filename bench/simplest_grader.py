@@ -1,18 +1,23 @@
 """The baseline for the speed benchmark: the same suites, no isolation at all.
 
-``python bench/simplest_grader.py SUBMISSION`` runs the grading suites of every module the
-submission holds in one process, with the student's modules and the solutions imported
-straight into it: no worker, no sandbox, no reference cache. It is what a grader costs
-without any of the protection; the benchmark compares the real grader against it.
+``python bench/simplest_grader.py SUBMISSION [--assignment NAME]...`` runs the grading suites
+of every module the submission holds (or of the named ones) in one process, with the
+student's modules and the solutions imported straight into it: no worker, no sandbox, no
+reference cache. It is what a grader costs without any of the protection; the benchmark
+compares the real grader against it.
 """
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import json
+import os
 import sys
 import time
 from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # as quiet as the grader's workers
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -51,10 +56,16 @@ class InProcess:
         return (value, "") if self.student else value
 
 
-def main(submission: str) -> int:
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("submission", type=Path)
+    parser.add_argument("--assignment", action="append", dest="assignments",
+                        choices=list(registry.ASSIGNMENTS), help="only these (default: all)")
+    arguments = parser.parse_args()
     started = time.monotonic()
-    folder = Path(submission)
-    names = [n for n in registry.ASSIGNMENTS if (folder / f"{n}.py").is_file()]
+    folder = arguments.submission
+    names = [n for n in arguments.assignments or registry.ASSIGNMENTS
+             if (folder / f"{n}.py").is_file()]
     students = {n: InProcess(n, folder / f"{n}.py", student=True) for n in names}
     references = {n: InProcess(n, paths.solution_file(n), student=False) for n in names}
     context = GradingContext(students, references, seed=20261121)
@@ -66,4 +77,4 @@ def main(submission: str) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1]))
+    raise SystemExit(main())

@@ -122,6 +122,40 @@ def test_classifier_is_accurate_and_sure_of_real_digits_only():
     assert verdict(junk)["confidence"] < 0.2
 
 
+def test_frechet_distance_matches_its_closed_form():
+    """B = 2 A + c has covariance 4 S_A, so tr(S_A + 4 S_A - 2 (4 S_A^2)^(1/2)) = tr(S_A) and
+    the distance is |mean(A) + c|^2 + tr(S_A) exactly; a set is at distance 0 from itself."""
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((500, 8)) @ rng.standard_normal((8, 8))
+    shift = rng.standard_normal(8)
+    expected = np.sum((a.mean(0) + shift) ** 2) + np.trace(np.cov(a, rowvar=False))
+    assert digit_classifier.frechet_distance(a, 2 * a + shift) == pytest.approx(expected,
+                                                                                rel=1e-9)
+    assert digit_classifier.frechet_distance(a, a) == pytest.approx(0, abs=1e-8)
+    with pytest.raises(ValueError, match="same D"):
+        digit_classifier.frechet_distance(a, a[:, :4])
+
+
+def test_classifier_score_runs_from_one_to_ten():
+    sure = np.eye(10)[np.arange(1000) % 10]  # sure of each digit, all ten equally often
+    assert digit_classifier.classifier_score(sure) == pytest.approx(10, rel=1e-6)
+    assert digit_classifier.classifier_score(np.eye(10)[np.zeros(100, int)]) == \
+        pytest.approx(1)  # one digit only
+    assert digit_classifier.classifier_score(np.full((100, 10), 0.1)) == pytest.approx(1)
+
+
+def test_real_digits_are_close_in_classifier_features_and_noise_is_far():
+    """The scale of the benchmark's Fréchet distance: training vs test digits, noise vs test."""
+    x_train = load_digits("train", value_range=(-1, 1))[0]
+    x_test = load_digits("test", value_range=(-1, 1))[0]
+    real = digit_classifier.classifier_features(x_test)
+    assert real.shape == (299, 64)
+    near = digit_classifier.frechet_distance(digit_classifier.classifier_features(x_train), real)
+    junk = np.random.default_rng(0).uniform(-1, 1, (500, 28, 28, 1))
+    far = digit_classifier.frechet_distance(digit_classifier.classifier_features(junk), real)
+    assert near < 10 < 100 < far
+
+
 def test_real_digits_pass_the_quality_check():
     x_test = load_digits("test", value_range=(-1, 1))[0]
     assert checks.quality_problems(verdict(x_test)) == []

@@ -3,6 +3,8 @@
     classifier = load_digit_classifier()             # inside a worker: imports Keras
     probabilities = class_probabilities(images)      # (N, 10), images in [-1, 1]
     quality(probabilities)   # NumPy only: {"confidence", "classes", "entropy", "histogram"}
+    features = classifier_features(images)           # (N, 64): its last hidden layer
+    frechet_distance(features, real_features)        # NumPy only; used by bench/
 
 A small CNN trained by ``data/train_digit_classifier.py`` on the bundled training digits
 (``load_digits("train", value_range=(-1, 1))``), its weights in
@@ -69,6 +71,57 @@ def class_probabilities(images, batch: int = 256, path=None) -> np.ndarray:
         logits = model(images[start:start + batch], training=False)
         parts.append(keras.ops.convert_to_numpy(keras.ops.softmax(logits)))
     return np.concatenate(parts).astype(np.float64)
+
+
+def classifier_features(images, batch: int = 256, path=None) -> np.ndarray:
+    """The classifier's last hidden layer, float64 ``(N, 64)``, for images in [-1, 1].
+
+    The feature space of the Fréchet distance below: where the classifier has learnt what
+    tells digits apart, so distances there are about digit shapes, not raw pixels.
+    """
+    import keras
+
+    key = f"{path or WEIGHTS_FILE}#features"
+    if key not in _loaded:
+        model = load_digit_classifier(path)
+        _loaded[key] = keras.Model(model.input, model.layers[-2].output)
+    images = np.clip(np.asarray(images, dtype=np.float32), -1.0, 1.0)
+    parts = [keras.ops.convert_to_numpy(_loaded[key](images[i:i + batch], training=False))
+             for i in range(0, len(images), batch)]
+    return np.concatenate(parts).astype(np.float64)
+
+
+def frechet_distance(features_a, features_b) -> float:
+    """Fréchet distance between Gaussians fitted to two feature sets ``(N, D)``, ``(M, D)``.
+
+    The FID's formula: ``|mu_a - mu_b|^2 + tr(S_a + S_b - 2 (S_a S_b)^(1/2))``. The trace of
+    the root is taken from the eigenvalues of the symmetric ``S_a^(1/2) S_b S_a^(1/2)``, which
+    has the same eigenvalues as ``S_a S_b`` (so no SciPy ``sqrtm`` and no complex parts).
+    0 for identical sets; it grows with the squared distance of the means.
+    """
+    a = np.asarray(features_a, dtype=np.float64)
+    b = np.asarray(features_b, dtype=np.float64)
+    if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1] or min(len(a), len(b)) < 2:
+        raise ValueError(f"need two (N, D) feature sets with N >= 2 and the same D, got "
+                         f"{a.shape} and {b.shape}")
+    cov_a, cov_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+    values, vectors = np.linalg.eigh(cov_a)
+    root_a = (vectors * np.sqrt(np.clip(values, 0, None))) @ vectors.T
+    middle = np.linalg.eigvalsh(root_a @ cov_b @ root_a)
+    trace_root = np.sum(np.sqrt(np.clip(middle, 0, None)))
+    mean_gap = np.sum((a.mean(axis=0) - b.mean(axis=0)) ** 2)
+    return float(mean_gap + np.trace(cov_a) + np.trace(cov_b) - 2.0 * trace_root)
+
+
+def classifier_score(probabilities) -> float:
+    """``exp(mean KL(p(y|x) || p(y)))``, the Inception Score's formula with this classifier.
+
+    From 1 (every sample gets the same class distribution: all one digit, or all junk) to
+    10 (each sample is sure of its digit, and all ten digits are equally frequent).
+    """
+    p = np.clip(np.asarray(probabilities, dtype=np.float64), 1e-12, 1.0)
+    marginal = p.mean(axis=0, keepdims=True)
+    return float(np.exp(np.mean(np.sum(p * (np.log(p) - np.log(marginal)), axis=1))))
 
 
 def quality(probabilities) -> dict:

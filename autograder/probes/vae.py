@@ -26,6 +26,7 @@ from types import ModuleType
 import numpy as np
 
 from autograder.datasets import load_digits
+from autograder.probes.common import function_of, seeded_keras
 from autograder.probes.convert import BadResult, as_array
 
 #: Probabilities are clipped into [EPSILON, 1 - EPSILON] before their logarithm (Keras').
@@ -46,7 +47,7 @@ def grader_models(spec: dict) -> tuple:
     ``training``) and ``weight_seed``. The encoder maps images to ``[mu, log_var]``, the
     decoder codes to images in (0, 1).
     """
-    keras = _keras()
+    keras = seeded_keras()
     layers = keras.layers
     image_shape = tuple(int(d) for d in spec["image_shape"])
     latent_dim, hidden = int(spec["latent_dim"]), int(spec["hidden"])
@@ -74,7 +75,7 @@ def grader_models(spec: dict) -> tuple:
 
 def learning_models(latent_dim: int, hidden: int) -> tuple:
     """(encoder, decoder) for the training run on the digits: dense, Keras' initial weights."""
-    keras = _keras()
+    keras = seeded_keras()
     layers = keras.layers
     image = keras.Input((28, 28, 1), name="image")
     h = layers.Dense(hidden, activation="relu", name="enc_hidden")(layers.Flatten()(image))
@@ -93,7 +94,7 @@ def prior_decoder(latent_dim: int, weight_seed: int):
 
     Its logits are linear in z, so the code behind any of its images can be recovered.
     """
-    keras = _keras()
+    keras = seeded_keras()
     rng = np.random.default_rng([weight_seed, 11])
     kernel = (0.6 * rng.standard_normal((latent_dim, 28 * 28))).astype(np.float32)
     bias = (0.3 * rng.standard_normal(28 * 28)).astype(np.float32)
@@ -133,7 +134,7 @@ def _weights(*models) -> dict[str, np.ndarray]:
 
 def grader_losses() -> dict:
     """Differentiable versions of the module's four functions, as the contract defines them."""
-    ops = _keras().ops
+    ops = seeded_keras().ops
 
     def as_tensors(*values):
         return [ops.convert_to_tensor(v, dtype="float32") for v in values]
@@ -176,7 +177,7 @@ def reparameterize_gradients(module: ModuleType, mu, log_var, eps, weights) -> d
     mu_t, log_var_t = tf.constant(mu), tf.constant(log_var)
     with tf.GradientTape(persistent=True) as tape:
         tape.watch([mu_t, log_var_t])
-        z = _function(module, "reparameterize")(mu_t, log_var_t, tf.constant(eps))
+        z = function_of(module, "reparameterize")(mu_t, log_var_t, tf.constant(eps))
         value = as_array(z, what="reparameterize(mu, log_var, eps)")
         if value.shape != np.shape(mu):
             return {"z": value, "d_mu": None, "d_log_var": None, "tensor": tf.is_tensor(z)}
@@ -194,7 +195,7 @@ def vae_loss_given_terms(module: ModuleType, x, x_hat, mu, log_var, beta, recons
     with ``reconstruction_loss(x, x_hat)`` and ``kl_divergence(mu, log_var)`` answering
     the given per-example values. Called with other arguments (another order, say), the
     student's own functions answer."""
-    ops = _keras().ops
+    ops = seeded_keras().ops
     own_reconstruction = getattr(module, "reconstruction_loss", None)
     own_kl = getattr(module, "kl_divergence", None)
 
@@ -208,7 +209,7 @@ def vae_loss_given_terms(module: ModuleType, x, x_hat, mu, log_var, beta, recons
             return ops.convert_to_tensor(kl)
         return own_kl(a, b)
 
-    function = _function(module, "vae_loss")
+    function = function_of(module, "vae_loss")
     arguments = (x, x_hat, mu, log_var) if beta is None else (x, x_hat, mu, log_var, beta)
     with _replaced(module, {"reconstruction_loss": reconstruction_loss,
                             "kl_divergence": kl_divergence}):
@@ -228,8 +229,8 @@ def _same(value, expected: np.ndarray) -> bool:
 
 def encoder_outputs(module: ModuleType, latent_dim: int, n: int) -> dict:
     """What ``build_encoder(latent_dim)`` gives for ``n`` validation digits."""
-    keras = _keras()
-    encoder = _function(module, "build_encoder")(latent_dim)
+    keras = seeded_keras()
+    encoder = function_of(module, "build_encoder")(latent_dim)
     if not isinstance(encoder, keras.Model):
         raise BadResult(f"build_encoder({latent_dim}) returned a {type(encoder).__name__}, "
                         "not a Keras model")
@@ -247,8 +248,8 @@ def encoder_outputs(module: ModuleType, latent_dim: int, n: int) -> dict:
 def decoder_outputs(module: ModuleType, latent_dim: int, n: int, scale: float,
                     seed: int) -> dict:
     """Shape and range of ``build_decoder(latent_dim)`` on ``n`` codes of the given scale."""
-    keras = _keras()
-    decoder = _function(module, "build_decoder")(latent_dim)
+    keras = seeded_keras()
+    decoder = function_of(module, "build_decoder")(latent_dim)
     if not isinstance(decoder, keras.Model):
         raise BadResult(f"build_decoder({latent_dim}) returned a {type(decoder).__name__}, "
                         "not a Keras model")
@@ -271,7 +272,7 @@ def sample_eps_draws(module: ModuleType, shape, seed: int) -> dict:
 def sample_eps_seeded(module: ModuleType, shape, seed: int) -> dict:
     """The first draw of two models built with ``seed`` and of one built with ``seed + 1``;
     the global random state is changed between the models."""
-    keras = _keras()
+    keras = seeded_keras()
     draws = []
     for index, model_seed in enumerate((seed, seed, seed + 1)):
         keras.utils.set_random_seed(1000 + index)  # what a seeded model must not depend on
@@ -324,7 +325,7 @@ def train_steps(module: ModuleType, spec: dict, batches: list, draws: list, beta
     given as ``(x, x)``. Returns every weight before and after, what each step returned, the
     ``sample_eps`` calls of each step, and the model's metrics afterwards.
     """
-    keras, tf = _keras(), _tf()
+    keras, tf = seeded_keras(), _tf()
     encoder, decoder = grader_models(spec)
     before = _weights(encoder, decoder)
     model = _vae(module, encoder, decoder, beta=beta, seed=0)
@@ -430,7 +431,7 @@ def fit_digits(module: ModuleType, latent_dim: int, hidden: int, epochs: int,
     with its own draws, the reconstruction term and the KL term of the negative ELBO, and
     decodes a ``grid`` x ``grid`` square of codes (latent_dim 2) for the report.
     """
-    keras = _keras(seed)
+    keras = seeded_keras(seed)
     encoder, decoder = learning_models(latent_dim, hidden)
     x_train, x_val = load_digits("train")[0], load_digits("val")[0]
     model = _vae(module, encoder, decoder, beta=1.0, seed=seed)
@@ -481,7 +482,7 @@ def prior_samples(module: ModuleType, n: int, latent_dim: int, seed: int,
     how far the images are from any output of the decoder, and whether the same seed gives
     the same images and another seed others."""
     decoder, kernel, bias = prior_decoder(latent_dim, weight_seed)
-    sample = _function(module, "sample_images")
+    sample = function_of(module, "sample_images")
     what = f"sample_images(decoder, {n}, {latent_dim}, seed={seed})"
     images = as_array(sample(decoder, n, latent_dim, seed), what=what)
     again = as_array(sample(decoder, n, latent_dim, seed), what=what)
@@ -502,7 +503,7 @@ def interpolation(module: ModuleType, spec: dict, z_start, z_end, steps: int) ->
     """``interpolate(decoder, z_start, z_end, steps)`` on the grader's decoder, and the
     decoder's own images of ``z_start`` and ``z_end``."""
     _, decoder = grader_models(spec)
-    images = _function(module, "interpolate")(decoder, np.asarray(z_start),
+    images = function_of(module, "interpolate")(decoder, np.asarray(z_start),
                                               np.asarray(z_end), steps)
     ends = _in_batches(decoder, np.stack([z_start, z_end]).astype(np.float32))
     return {"images": as_array(images, what="interpolate(...)"), "start": ends[0],
@@ -511,34 +512,16 @@ def interpolation(module: ModuleType, spec: dict, z_start, z_end, steps: int) ->
 
 # -- helpers ---------------------------------------------------------------------------------
 
-def _keras(seed: int | None = None):
-    """Keras, with the worker's deterministic settings applied (and ``seed`` if given)."""
-    import keras
-
-    from autograder.worker import determinism
-
-    determinism.configure_frameworks()
-    if seed is not None:
-        determinism.seed_everything(seed)
-    return keras
-
-
 def _tf():
-    _keras()
+    """TensorFlow, imported lazily, with the worker's deterministic settings applied."""
+    seeded_keras()
     import tensorflow as tf
 
     return tf
 
 
-def _function(module: ModuleType, name: str):
-    function = getattr(module, name, None)
-    if not callable(function):
-        raise AttributeError(f"the module defines no function named {name!r}")
-    return function
-
-
 def _vae(module: ModuleType, encoder, decoder, beta: float, seed: int | None):
-    keras = _keras()
+    keras = seeded_keras()
     cls = getattr(module, "VAE", None)
     if not isinstance(cls, type) or not issubclass(cls, keras.Model):
         raise AttributeError("the module defines no class VAE (a subclass of keras.Model)")
@@ -563,7 +546,7 @@ def _in_batches(model, inputs: np.ndarray, batch: int = 128) -> np.ndarray:
 def _plain_call_errors():
     """Errors raised inside ``Model.call`` as they are, without the argument summary (with
     terminal colour codes) that Keras adds to them."""
-    keras = _keras()
+    keras = seeded_keras()
     filtering = keras.config.is_traceback_filtering_enabled()
     keras.config.disable_traceback_filtering()
     try:
