@@ -15,7 +15,9 @@ Prints a table, writes OUT/grading_speed.json and OUT/grading_speed.png (OUT: be
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 from common import PYTHON, RESULTS, ROOT, make_class, save, table, timed
@@ -34,8 +36,11 @@ def main() -> int:
     perfect = str(ROOT / "examples" / "submissions" / "perfect")
     floor = timed([PYTHON, "-c", "import tensorflow, keras"], arguments.repeat)
     simple_one = timed([PYTHON, "bench/simplest_grader.py", perfect, *only], arguments.repeat)
-    grader_one = timed([PYTHON, "-m", "autograder", "grade", perfect, *only], arguments.repeat)
     with tempfile.TemporaryDirectory() as scratch:
+        graded = Path(scratch) / "perfect.json"
+        grader_one = timed([PYTHON, "-m", "autograder", "grade", perfect, *only,
+                            "--results", str(graded)], arguments.repeat)
+        where = where_time_goes(json.loads(graded.read_text()))
         students = make_class(Path(scratch) / "class", arguments.batch)
         simple_batch = sum(timed([PYTHON, "bench/simplest_grader.py", str(s), *only])
                            for s in students)
@@ -51,6 +56,7 @@ def main() -> int:
         "assignments": arguments.assignments or "all", "repeat": arguments.repeat,
         "class_size": n, "simplest_per_submission": simple_batch / n,
         "batch_jobs1_per_submission": batch[1] / n, "batch_jobs2_per_submission": batch[2] / n,
+        "perfect_test_seconds": where,
     }
     rows = [
         ["floor: python + import tensorflow, keras", f"{floor:.1f}", ""],
@@ -64,9 +70,28 @@ def main() -> int:
          f"{batch[2] / simple_batch:.2f}"],
     ]
     print(table(["what", "seconds", "vs simplest"], rows))
+    print()
+    print(table(["where the one full submission's time goes", "seconds"],
+                [[f"tests of {name}", f"{seconds:.1f}"]
+                 for name, seconds in where["per_assignment"].items()] +
+                [[f"slowest: {test}", f"{seconds:.1f}"] for test, seconds in where["slowest"]] +
+                [["outside the tests (workers, references, report)",
+                  f"{grader_one - sum(where['per_assignment'].values()):.1f}"]]))
     save("grading_speed", results, folder=arguments.out)
     plot(rows, arguments.out)
     return 0
+
+
+def where_time_goes(results: dict, slowest: int = 6) -> dict:
+    """Seconds spent in each assignment's tests, and the slowest tests, from results.json."""
+    per_assignment: Counter = Counter()
+    tests = []
+    for test in results["tests"]:
+        extra = test["extra_data"]
+        per_assignment[extra["assignment"]] += extra["seconds"]
+        tests.append((extra["test_id"], extra["seconds"]))
+    tests.sort(key=lambda item: -item[1])
+    return {"per_assignment": dict(per_assignment.most_common()), "slowest": tests[:slowest]}
 
 
 def plot(rows: list[list[str]], out: Path) -> None:
