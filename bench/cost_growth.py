@@ -42,11 +42,11 @@ def main() -> int:
             for size in arguments.sizes]
     print(table(["submissions", "jobs=1 s", "jobs=2 s", "per sub, 1 job", "per sub, 2 jobs"],
                 rows))
-    plot(arguments.sizes, measured, arguments.out)
+    plot(arguments.sizes, measured, arguments.out, arguments.assignments)
     return 0
 
 
-def plot(sizes: list[int], measured: dict, out: Path) -> None:
+def plot(sizes: list[int], measured: dict, out: Path, assignments: list[str] | None) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -57,7 +57,8 @@ def plot(sizes: list[int], measured: dict, out: Path) -> None:
         axis.plot(sizes, [measured[(s, jobs)] for s in sizes], "o-", label=f"--jobs {jobs}")
     axis.set_xlabel("submissions in the batch")
     axis.set_ylabel("seconds (wall)")
-    axis.set_title("Batch grading time")
+    axis.set_title("Batch grading time: " + (", ".join(assignments) if assignments
+                                             else "all six assignments"), fontsize=10)
     axis.legend()
     fig.tight_layout()
     fig.savefig(out / "cost_growth.png", dpi=100,

@@ -27,11 +27,17 @@ def bench(script: str, *args: str, timeout: float = 600) -> subprocess.Completed
 
 
 def test_the_simplest_grader_scores_like_the_grader():
-    """The baseline runs the same suites, so it must give the partial example its 19/34."""
+    """The baseline runs the same suites, so it must give the partial example its 19/34; a
+    module that does not import gets 0 rather than stopping a batch."""
     completed = bench("simplest_grader.py", str(EXAMPLES / "partial"),
                       "--assignment", "conv_as_matrix")
     summary = json.loads(completed.stdout.strip().splitlines()[-1])
     assert summary["score"] == 19 and summary["tests"] > 0
+    completed = bench("simplest_grader.py", str(EXAMPLES / "broken"),
+                      "--assignment", "conv_as_matrix")
+    summary = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert summary["score"] == 0 and summary["tests"] == 0
+    assert "conv_as_matrix" in summary["not_gradable"]
 
 
 def test_grading_speed_measures_every_row(tmp_path: Path):

@@ -1,14 +1,61 @@
 """Is every example graded on every module it holds, with the outcome its name promises?
 
-Per-assignment expectations (which test each mistake must fail) live in
-``test_examples_<assignment>.py``.
+Here, for every assignment: the perfect example (correct, written differently from the
+reference) gets every point, the stub gets zero as "not implemented", and the broken example
+is "not gradable" with the interpreter's reason. Which tests each of the partial example's
+mistakes must fail lives in ``test_examples_<assignment>.py``.
 """
 
 from __future__ import annotations
 
-from conftest import EXAMPLES, module_results
+import pytest
+from conftest import EXAMPLES, module_results, outcomes
 
 from autograder import assignments as registry
+
+#: Each assignment's number of tests and of points, and why its broken example won't import.
+EXPECTED = {
+    "conv_as_matrix": (30, 34, "SyntaxError: expected ':'"),
+    "transposed_conv": (25, 30, "NameError: name 'keras' is not defined"),
+    "upsampling": (29, 34, "ModuleNotFoundError: No module named 'keras_contrib'"),
+    "autoencoder": (24, 32, "ImportError: cannot import name 'Conv2DTransposed'"),
+    "vae": (36, 48, "ModuleNotFoundError: No module named 'tensorflow_probability'"),
+    "gan": (28, 36, "ModuleNotFoundError: No module named 'tensorflow_gan'"),
+}
+
+
+def test_every_assignment_has_its_expectations():
+    assert set(EXPECTED) == set(registry.ASSIGNMENTS)
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_perfect_scores_full_marks(graded_examples, name):
+    tests, points, _ = EXPECTED[name]
+    results = module_results(graded_examples["perfect"], name)
+    assert len(results["tests"]) == tests
+    assert sum(t["max_score"] for t in results["tests"]) == results["score"] == points
+    assert set(outcomes(results).values()) == {"passed"}
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_stub_scores_zero_as_not_implemented(graded_examples, name):
+    tests, points, _ = EXPECTED[name]
+    results = module_results(graded_examples["stub"], name)
+    assert results["score"] == 0 and len(results["tests"]) == tests
+    assert sum(t["max_score"] for t in results["tests"]) == points
+    assert all(t["output"].startswith("not implemented") for t in results["tests"])
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_broken_is_not_gradable_with_the_interpreters_reason(graded_examples, name):
+    """Every test says so, with the reason, at zero points (and still counts its points)."""
+    tests, points, reason = EXPECTED[name]
+    results = module_results(graded_examples["broken"], name)
+    assert results["score"] == 0 and len(results["tests"]) == tests
+    assert sum(t["max_score"] for t in results["tests"]) == points
+    for test in results["tests"]:
+        assert test["output"].startswith(f"not gradable: {name}.py could not be imported")
+        assert reason in test["output"]
 
 
 def test_every_example_was_graded(graded_examples):

@@ -24,7 +24,7 @@ from types import ModuleType
 import numpy as np
 
 from autograder.datasets import load_digits
-from autograder.probes.common import function_of, seeded_keras
+from autograder.probes.common import function_of, replaced, seeded_keras
 from autograder.probes.convert import BadResult, as_array
 
 #: The frame of 4 pixels around every digit is exactly 0 in the clean images.
@@ -146,7 +146,7 @@ def train_grader_model(module: ModuleType, epochs: int, noise_std: float, seed: 
     model = grader_model()
     x_train, x_val = load_digits("train")[0], load_digits("val")[0]
     fits: list[dict] = []
-    with _watching_fit(model, fits), _replaced(module, "add_noise", _grader_add_noise):
+    with _watching_fit(model, fits), replaced(module, {"add_noise": _grader_add_noise}):
         history = function_of(module, "train_autoencoder")(model, x_train, x_val, epochs=epochs,
                                                          noise_std=noise_std, seed=seed)
     if not fits:
@@ -236,20 +236,6 @@ def _outputs(model, inputs: np.ndarray, batch: int = 128) -> np.ndarray:
 
 def _grader_add_noise(x, noise_std, seed):
     return noisy(np.asarray(x, dtype=np.float32), float(noise_std), int(seed))
-
-
-@contextmanager
-def _replaced(module: ModuleType, name: str, replacement):
-    missing = object()
-    original = getattr(module, name, missing)
-    setattr(module, name, replacement)
-    try:
-        yield
-    finally:
-        if original is missing:
-            delattr(module, name)
-        else:
-            setattr(module, name, original)
 
 
 @contextmanager

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import ModuleType
 
 from autograder.probes.convert import as_array, as_int
@@ -42,3 +44,25 @@ def function_of(module: ModuleType, name: str):
     if not callable(function):
         raise TypeError(f"{name} is a {type(function).__name__}, not a function")
     return function
+
+
+@contextmanager
+def replaced(module: ModuleType, replacements: dict) -> Iterator[None]:
+    """``module``'s attributes set to ``replacements`` ({name: value}) for the ``with`` block.
+
+    How a probe puts the grader's own version of one function under a student's code (the
+    grader's loss functions under their ``train_step``): one mistake then costs one test.
+    Afterwards every name is as it was, including names the module did not define.
+    """
+    missing = object()
+    originals = {name: getattr(module, name, missing) for name in replacements}
+    for name, replacement in replacements.items():
+        setattr(module, name, replacement)
+    try:
+        yield
+    finally:
+        for name, original in originals.items():
+            if original is missing:
+                delattr(module, name)
+            else:
+                setattr(module, name, original)

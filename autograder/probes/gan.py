@@ -28,14 +28,14 @@ TensorFlow and Keras are imported inside the functions: the grader never loads t
 from __future__ import annotations
 
 import time
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from types import ModuleType, SimpleNamespace
 
 import numpy as np
 
 from autograder.datasets import load_digits
 from autograder.probes import digit_classifier
-from autograder.probes.common import function_of, seeded_keras
+from autograder.probes.common import function_of, replaced, seeded_keras
 from autograder.probes.convert import BadResult, as_array
 from autograder.probes.transposed_conv import describe_layer, flat_layers
 
@@ -322,10 +322,8 @@ class CountedLosses:
 
     @contextmanager
     def installed(self, module: ModuleType):
-        with ExitStack() as stack:
-            stack.enter_context(_replaced(module, "generator_loss", self.generator_loss))
-            stack.enter_context(_replaced(module, "discriminator_loss",
-                                          self.discriminator_loss))
+        with replaced(module, {"generator_loss": self.generator_loss,
+                               "discriminator_loss": self.discriminator_loss}):
             yield self
 
 
@@ -470,17 +468,3 @@ def _int_or_minus_one(value) -> int:
         return int(value)
     except Exception:  # noqa: BLE001 - a symbolic size: recorded as unknown
         return -1
-
-
-@contextmanager
-def _replaced(module: ModuleType, name: str, replacement):
-    missing = object()
-    original = getattr(module, name, missing)
-    setattr(module, name, replacement)
-    try:
-        yield
-    finally:
-        if original is missing:
-            delattr(module, name)
-        else:
-            setattr(module, name, original)

@@ -26,7 +26,7 @@ from types import ModuleType
 import numpy as np
 
 from autograder.datasets import load_digits
-from autograder.probes.common import function_of, seeded_keras
+from autograder.probes.common import function_of, replaced, seeded_keras
 from autograder.probes.convert import BadResult, as_array
 
 #: Probabilities are clipped into [EPSILON, 1 - EPSILON] before their logarithm (Keras').
@@ -165,7 +165,7 @@ def grader_losses() -> dict:
 
 def _grader_loss_functions(module: ModuleType):
     """The module's loss functions replaced by the grader's while the VAE class runs."""
-    return _replaced(module, grader_losses())
+    return replaced(module, grader_losses())
 
 
 # -- reparameterize -------------------------------------------------------------------------
@@ -211,7 +211,7 @@ def vae_loss_given_terms(module: ModuleType, x, x_hat, mu, log_var, beta, recons
 
     function = function_of(module, "vae_loss")
     arguments = (x, x_hat, mu, log_var) if beta is None else (x, x_hat, mu, log_var, beta)
-    with _replaced(module, {"reconstruction_loss": reconstruction_loss,
+    with replaced(module, {"reconstruction_loss": reconstruction_loss,
                             "kl_divergence": kl_divergence}):
         result = function(*arguments)
     return as_array(result, what="vae_loss(...)")
@@ -554,19 +554,3 @@ def _plain_call_errors():
     finally:
         if filtering:
             keras.config.enable_traceback_filtering()
-
-
-@contextmanager
-def _replaced(module: ModuleType, replacements: dict):
-    missing = object()
-    originals = {name: getattr(module, name, missing) for name in replacements}
-    for name, replacement in replacements.items():
-        setattr(module, name, replacement)
-    try:
-        yield
-    finally:
-        for name, original in originals.items():
-            if original is missing:
-                delattr(module, name)
-            else:
-                setattr(module, name, original)
