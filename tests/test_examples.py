@@ -37,25 +37,27 @@ def test_perfect_scores_full_marks(graded_examples, name):
     assert set(outcomes(results).values()) == {"passed"}
 
 
-@pytest.mark.parametrize("name", EXPECTED)
-def test_stub_scores_zero_as_not_implemented(graded_examples, name):
+def zero_of_everything(graded_examples: dict, example: str, name: str) -> list[dict]:
+    """The example's tests of ``name``: all of them there, all their points, none earned."""
     tests, points, _ = EXPECTED[name]
-    results = module_results(graded_examples["stub"], name)
+    results = module_results(graded_examples[example], name)
     assert results["score"] == 0 and len(results["tests"]) == tests
     assert sum(t["max_score"] for t in results["tests"]) == points
-    assert all(t["output"].startswith("not implemented") for t in results["tests"])
+    return results["tests"]
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_stub_scores_zero_as_not_implemented(graded_examples, name):
+    tests = zero_of_everything(graded_examples, "stub", name)
+    assert all(t["output"].startswith("not implemented") for t in tests)
 
 
 @pytest.mark.parametrize("name", EXPECTED)
 def test_broken_is_not_gradable_with_the_interpreters_reason(graded_examples, name):
-    """Every test says so, with the reason, at zero points (and still counts its points)."""
-    tests, points, reason = EXPECTED[name]
-    results = module_results(graded_examples["broken"], name)
-    assert results["score"] == 0 and len(results["tests"]) == tests
-    assert sum(t["max_score"] for t in results["tests"]) == points
-    for test in results["tests"]:
+    """Every test says so, with the interpreter's reason."""
+    for test in zero_of_everything(graded_examples, "broken", name):
         assert test["output"].startswith(f"not gradable: {name}.py could not be imported")
-        assert reason in test["output"]
+        assert EXPECTED[name][2] in test["output"]
 
 
 def test_every_example_was_graded(graded_examples):
