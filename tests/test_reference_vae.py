@@ -9,12 +9,10 @@ seconds of CPU.
 
 from __future__ import annotations
 
-import importlib.util
-
 import numpy as np
 import pytest
+from conftest import load_solution
 
-from autograder import paths
 from autograder.datasets import load_digits
 
 keras = pytest.importorskip("keras")
@@ -23,10 +21,7 @@ tf = pytest.importorskip("tensorflow")
 
 @pytest.fixture(scope="module")
 def reference():
-    spec = importlib.util.spec_from_file_location("reference_vae", paths.solution_file("vae"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_solution("vae")
 
 
 def numpy(value) -> np.ndarray:
