@@ -448,7 +448,7 @@ def fit_digits(module: ModuleType, latent_dim: int, hidden: int, epochs: int,
     x_hat = _in_batches(decoder, z.astype(np.float32))
     result = {
         "history": {str(k): [float(v) for v in values] for k, values in record.items()},
-        "reconstruction": float(np.mean(_bce(x_val, x_hat))),
+        "reconstruction": float(np.mean(bernoulli_nll(x_val, x_hat))),
         "kl": float(np.mean(0.5 * np.sum(np.exp(log_var) + mu ** 2 - 1.0 - log_var, 1))),
         "mean_sigma": float(np.mean(np.exp(0.5 * log_var))),
         "seconds": seconds,
@@ -528,7 +528,7 @@ def _vae(module: ModuleType, encoder, decoder, beta: float, seed: int | None):
     return cls(encoder, decoder, beta=beta, seed=seed)
 
 
-def _bce(x: np.ndarray, x_hat: np.ndarray) -> np.ndarray:
+def bernoulli_nll(x: np.ndarray, x_hat: np.ndarray) -> np.ndarray:
     """Binary cross-entropy of each image, summed over its pixels (float64, clipped)."""
     p = np.clip(x_hat.astype(np.float64), EPSILON, 1.0 - EPSILON)
     nll = -(x * np.log(p) + (1.0 - x) * np.log1p(-p))
