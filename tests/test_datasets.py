@@ -14,8 +14,14 @@ import pytest
 from conftest import REPO
 
 from autograder import datasets
-from autograder.datasets import (DatasetError, MissingDatasetError, grading_digits, load_digits,
-                                 load_mnist, load_uci_digits)
+from autograder.datasets import (
+    DatasetError,
+    MissingDatasetError,
+    grading_digits,
+    load_digits,
+    load_mnist,
+    load_uci_digits,
+)
 
 SIZES = {"train": 4000, "val": 500, "test": 500}
 UCI_SIZES = {"train": 1199, "val": 299, "test": 299}

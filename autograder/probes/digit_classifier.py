@@ -6,8 +6,8 @@
     features = classifier_features(images)           # (N, 64): its last hidden layer
     frechet_distance(features, real_features)        # NumPy only; used by bench/
 
-A small CNN trained by ``data/train_digit_classifier.py`` on the bundled training digits
-(``load_digits("train", value_range=(-1, 1))``), its weights in
+A small CNN trained by ``data/train_digit_classifier.py`` on the bundled MNIST training
+digits (``load_digits("train", value_range=(-1, 1))``), its weights in
 ``data/digit_classifier.weights.h5``; data/README.md says how it was trained and how well it
 does. It was also shown junk (noise, blank images, scrambled digits) with a flat target and
 blends of two digits with a split target, so that it is *unsure* of what is not a clean
@@ -29,6 +29,8 @@ IMAGE_SHAPE = (28, 28, 1)
 CLASSES = 10
 #: A class counts as produced when at least this share of the samples is classified as it.
 MIN_SHARE = 0.02
+#: A sample counts as a clear digit when the classifier gives one class at least this.
+SURE_CONFIDENCE = 0.9
 
 _loaded: dict[str, object] = {}
 
@@ -132,7 +134,8 @@ def quality(probabilities) -> dict:
         scores near 1, junk near 0.1); ``histogram``: how many samples are classified as each
         digit; ``classes``: how many digits hold at least ``MIN_SHARE`` of the samples;
         ``entropy``: entropy of the histogram in bits (log2(10) = 3.32 for ten equally
-        frequent digits, 0 when every sample is the same digit).
+        frequent digits, 0 when every sample is the same digit); ``sure_share``: the share
+        of samples whose largest class probability is at least ``SURE_CONFIDENCE``.
     """
     p = np.asarray(probabilities, dtype=np.float64)
     counts = np.bincount(np.argmax(p, axis=1), minlength=CLASSES)
@@ -143,4 +146,5 @@ def quality(probabilities) -> dict:
         "histogram": [int(c) for c in counts],
         "classes": int(np.sum(share >= MIN_SHARE)),
         "entropy": float(-np.sum(nonzero * np.log2(nonzero))),
+        "sure_share": float(np.mean(np.max(p, axis=1) >= SURE_CONFIDENCE)) if len(p) else 0.0,
     }

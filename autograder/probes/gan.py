@@ -33,7 +33,7 @@ from types import ModuleType, SimpleNamespace
 
 import numpy as np
 
-from autograder.datasets import load_digits
+from autograder.datasets import grading_digits
 from autograder.probes import digit_classifier
 from autograder.probes.common import function_of, replaced, seeded_keras
 from autograder.probes.convert import BadResult, as_array
@@ -208,7 +208,7 @@ def learns_digits(module: ModuleType, epochs: int, batch_size: int, learning_rat
     keras = seeded_keras(seed)
     generator = quality_generator(QUALITY_NOISE_DIM)
     discriminator = quality_discriminator()
-    x_train = load_digits("train", value_range=(-1, 1))[0]
+    x_train = grading_digits("train", value_range=(-1, 1))[0]
     with CountedLosses().installed(module):
         gan = _make_gan(module, generator, discriminator, QUALITY_NOISE_DIM, seed)
         gan.compile(g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),

@@ -12,7 +12,7 @@ from types import ModuleType
 
 import numpy as np
 
-from autograder.datasets import load_digits
+from autograder.datasets import grading_digits
 
 
 def pca_expected(module: ModuleType, x_train, x, k: int) -> np.ndarray:
@@ -29,7 +29,7 @@ def pca_expected(module: ModuleType, x_train, x, k: int) -> np.ndarray:
 def pca_expected_on_digits(module: ModuleType, k: int, n_train: int, n: int) -> np.ndarray:
     """The top-k SVD reconstruction of the first ``n`` validation digits from the first
     ``n_train`` training digits, float32 (N, 28, 28, 1)."""
-    x_train, x = load_digits("train")[0][:n_train], load_digits("val")[0][:n]
+    x_train, x = grading_digits("train")[0][:n_train], grading_digits("val")[0][:n]
     train = x_train.reshape(n_train, -1).astype(np.float64)
     flat = x.reshape(n, -1).astype(np.float64)
     return _reconstruct(train, flat, k, centre=True).reshape(x.shape).astype(np.float32)

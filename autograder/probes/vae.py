@@ -25,7 +25,7 @@ from types import ModuleType
 
 import numpy as np
 
-from autograder.datasets import load_digits
+from autograder.datasets import grading_digits
 from autograder.probes.common import function_of, replaced, seeded_keras
 from autograder.probes.convert import BadResult, as_array
 
@@ -234,7 +234,7 @@ def encoder_outputs(module: ModuleType, latent_dim: int, n: int) -> dict:
     if not isinstance(encoder, keras.Model):
         raise BadResult(f"build_encoder({latent_dim}) returned a {type(encoder).__name__}, "
                         "not a Keras model")
-    x = load_digits("val")[0][:n]
+    x = grading_digits("val")[0][:n]
     outputs = encoder(x, training=False)
     if not isinstance(outputs, (list, tuple)):
         return {"count": 1, "shapes": [list(as_array(outputs, what="encoder(x)").shape)]}
@@ -433,7 +433,7 @@ def fit_digits(module: ModuleType, latent_dim: int, hidden: int, epochs: int,
     """
     keras = seeded_keras(seed)
     encoder, decoder = learning_models(latent_dim, hidden)
-    x_train, x_val = load_digits("train")[0], load_digits("val")[0]
+    x_train, x_val = grading_digits("train")[0], grading_digits("val")[0]
     model = _vae(module, encoder, decoder, beta=1.0, seed=seed)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate))
     started = time.monotonic()

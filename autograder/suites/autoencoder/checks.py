@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.compare import Mismatch, assert_close
+from autograder.datasets import GRADING_SIZES
 from autograder.probes import autoencoder as probes
 from autograder.suites.autoencoder import criteria as c
 
@@ -73,7 +74,8 @@ def loop_learns(student, seed: int, latent_dim: int = c.LATENT_DIM) -> None:
     if not got["val_mse"] < c.LOOP_MAX_VAL_MSE:
         raise Mismatch(
             f"build_conv_autoencoder({latent_dim}), trained by the grader's loop (Adam 3e-3, "
-            f"MSE, batches of 32, {c.LOOP_EPOCHS} epochs on the 1199 training digits): "
+            f"MSE, batches of 32, {c.LOOP_EPOCHS} epochs on the {GRADING_SIZES['train']} "
+            "training digits): "
             f"validation MSE {got['val_mse']:.4f}; a working autoencoder gets below "
             f"{c.LOOP_MAX_VAL_MSE} (the reference: {c.REFERENCE_LOOP_VAL_MSE}; outputting "
             f"the average digit: {c.MEAN_IMAGE_MSE}). Your model has {got['params']:,} "
@@ -178,7 +180,8 @@ def pca_random(student, reference, rng: np.random.Generator, k: int, *, shift: f
         raise Mismatch(f"{mismatch}\n{_pca_hint(got, mistakes)}") from None
 
 
-def pca_digits(student, reference, k: int, n_train: int = 1199, n: int = 50) -> None:
+def pca_digits(student, reference, k: int, n_train: int = GRADING_SIZES["train"],
+               n: int = 50) -> None:
     got = student.run(probes.pca_on_digits, k, n_train, n)
     want = reference.run(f"{EXPECTED}:pca_expected_on_digits", k, n_train, n)
     what = f"pca_reconstruct({n_train} training digits, {n} validation digits, k={k})"
@@ -210,7 +213,7 @@ def train_learns(student, seed: int) -> None:
     call = f"train_autoencoder(model, x_train, x_val, epochs={c.TRAIN_EPOCHS})"
     _check_run(got, call, c.TRAIN_EPOCHS)
     for fit in got["fits"]:
-        if not fit["identical"] or fit["input_frame_rms"] > 0:
+        if not fit["identical"] or fit["input_blank_rms"] > 0:
             raise Mismatch(f"{call}: with noise_std=0 the inputs given to fit must be the "
                            "clean training images, the same as the targets")
         _check_targets(fit, got, call)
@@ -233,12 +236,13 @@ def train_denoises(student, seed: int) -> None:
     low, high = (bound * c.NOISE_STD for bound in c.NOISE_RMS_BAND)
     for fit in got["fits"]:
         _check_targets(fit, got, call)
-        rms = fit["input_frame_rms"]
+        rms = fit["input_blank_rms"]
         if fit["identical"] or not low <= rms <= high:
             raise Mismatch(f"{call}: the inputs given to fit carry noise of RMS {rms:.3f} "
-                           f"(measured on the blank border of the digits); noise of std "
-                           f"{c.NOISE_STD} gives {0.68 * c.NOISE_STD:.2f} once clipped: the "
-                           "inputs must be add_noise(x_train, noise_std, ...)")
+                           "(measured on the pixels that are blank in every clean training "
+                           f"digit); noise of std {c.NOISE_STD} gives "
+                           f"{0.68 * c.NOISE_STD:.2f} once clipped: the inputs must be "
+                           "add_noise(x_train, noise_std, ...)")
     if not (got["denoised_mse"] < c.DENOISE_MAX_MSE and
             got["denoised_mse"] < got["noisy_mse"]):
         raise Mismatch(
@@ -277,7 +281,7 @@ def _check_run(got: dict, call: str, epochs: int) -> None:
 
 
 def _check_targets(fit: dict, got: dict, call: str) -> None:
-    if fit["target_frame_rms"] > 0 or abs(fit["target_mean"] - got["train_mean"]) > 1e-3:
+    if fit["target_blank_rms"] > 0 or abs(fit["target_mean"] - got["train_mean"]) > 1e-3:
         raise Mismatch(f"{call}: the targets given to fit are not the clean training "
                        "images x_train; an autoencoder learns to output the clean image "
                        "(even from a noisy input)")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.compare import ATOL, RTOL, Mismatch
-from autograder.datasets import load_digits
+from autograder.datasets import GRADING_SIZES, grading_digits
 from autograder.probes import digit_classifier
 from autograder.probes import gan as probes
 from autograder.suites.gan import criteria as c
@@ -171,7 +171,7 @@ def _grows(layer: dict) -> bool:
 
 def critic_inputs(rng: np.random.Generator, n_digits: int = 8) -> np.ndarray:
     """Digits, noise, blank and full images, and overdriven noise: inputs of every kind."""
-    digits = load_digits("val", value_range=(-1, 1))[0][:n_digits]
+    digits = grading_digits("val", value_range=(-1, 1))[0][:n_digits]
     noise = rng.uniform(-1, 1, (8, *IMAGE))
     loud = 3 * rng.standard_normal((8, *IMAGE))
     flat = np.concatenate([np.full((2, *IMAGE), -1.0), np.full((2, *IMAGE), 1.0)])
@@ -261,7 +261,7 @@ def _same(a, b) -> bool:
 
 def step_inputs(rng: np.random.Generator, batch_size: int) -> tuple:
     """Real digits in [-1, 1], the grader's noise and a seed for the starting weights."""
-    digits = load_digits("train", value_range=(-1, 1))[0]
+    digits = grading_digits("train", value_range=(-1, 1))[0]
     real = digits[np.sort(rng.choice(len(digits), batch_size, replace=False))]
     noise = rng.standard_normal((batch_size, probes.STEP_NOISE_DIM)).astype(np.float32)
     return real, noise, int(rng.integers(2**31))
@@ -519,7 +519,8 @@ def learns_digits(student, figures, seed: int) -> None:
                            for key in ("d_loss", "g_loss") if key in history)
         raise Mismatch(
             f"the grader's small GAN trained by your GAN class ({c.TRAIN_EPOCHS} epochs of fit "
-            f"on the 1199 training digits, batches of {c.TRAIN_BATCH}, Adam({c.TRAIN_LR:g}, "
+            f"on the {GRADING_SIZES['train']} training digits, batches of {c.TRAIN_BATCH}, "
+            f"Adam({c.TRAIN_LR:g}, "
             f"beta_1=0.5) for both players, the grader's losses) drew "
             f"{c.QUALITY_SAMPLES} samples:\n  " + "\n  ".join(problems)
             + f"\n  samples per digit: {got['histogram']}"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.compare import Mismatch, assert_close
+from autograder.datasets import GRADING_SIZES
 from autograder.probes import vae as probes
 from autograder.suites.vae import cases, criteria
 from autograder.suites.vae.cases import Models
@@ -488,7 +489,8 @@ def learns_digits(student, figures, seed: int) -> None:
         figures.add(f"the grader's decoder after training by your VAE ({c.LEARN_EPOCHS} "
                     "epochs): codes from -2 to 2 in both latent dimensions",
                     {"latent grid": got["grid"]})
-    what = (f"VAE(grader's dense encoder and decoder, latent_dim {c.LATENT_DIM}).fit(1199 "
+    what = (f"VAE(grader's dense encoder and decoder, latent_dim {c.LATENT_DIM})"
+            f".fit({GRADING_SIZES['train']} "
             f"digits, epochs={c.LEARN_EPOCHS}, batch_size={c.LEARN_BATCH}), Adam "
             f"{c.LEARN_RATE:g}")
     missing = [key for key in LOSS_KEYS if key not in got["history"]]
