@@ -45,10 +45,9 @@ import numpy as np
 from autograder import paths
 
 SPLITS = ("train", "val", "test")
+#: The value ranges on offer: (0, 1) for the autoencoder and the VAE (sigmoid outputs,
+#: binary cross-entropy), (-1, 1) for the GAN's tanh generator.
 VALUE_RANGES = ((0, 1), (-1, 1))
-#: The value range each training assignment works in: [0, 1] for sigmoid outputs and
-#: binary cross-entropy, [-1, 1] for the GAN's tanh generator.
-ASSIGNMENT_VALUE_RANGES = {"autoencoder": (0, 1), "vae": (0, 1), "gan": (-1, 1)}
 MNIST_5K_FILE = "mnist_5k.npz"
 UCI_DIGITS_FILE = "digits.npz"
 #: How many images of each split grading runs use: the first ones, balanced by digit. 1200

@@ -112,11 +112,11 @@ def test_generator_and_discriminator(reference):
 # -- the classifier and the quality check -----------------------------------------------------
 
 def test_classifier_is_accurate_and_sure_of_real_digits_only():
-    """data/README.md: 98.0 % on the 299 test digits, mean confidence 0.96; junk 0.10."""
+    """data/README.md: 96.6 % on the 500 MNIST test digits, mean confidence 0.98; junk 0.10."""
     x_test, y_test = load_digits("test", value_range=(-1, 1))
     probabilities = digit_classifier.class_probabilities(x_test)
     accuracy = float(np.mean(probabilities.argmax(1) == y_test))
-    assert accuracy >= 0.97
+    assert accuracy >= 0.96
     assert probabilities.max(1).mean() == pytest.approx(c.REAL_CONFIDENCE, abs=0.02)
     junk = np.random.default_rng(0).uniform(-1, 1, (100, 28, 28, 1))
     assert verdict(junk)["confidence"] < 0.2
