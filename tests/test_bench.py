@@ -67,9 +67,14 @@ def test_reference_models_report_on_the_right_scale(tmp_path: Path):
     """One or two epochs each: the numbers are poor but must already make sense."""
     completed = bench("reference_models.py", "--scale", "0.05", "--out", str(tmp_path))
     results = json.loads((tmp_path / "reference_models.json").read_text())
+    assert results["data"] == "mnist"
     plain = results["autoencoder"]["plain"]
     assert len(plain["val_mse"]) == 1
     assert 0 < plain["pca_val_mse"] < plain["final_val_mse"] < 0.1  # PCA wins after 1 epoch
+    codes = results["autoencoder"]["codes"]
+    assert list(codes) == ["2", "8", "16", "32"]
+    pca = [codes[k]["pca_val_mse"] for k in codes]
+    assert pca == sorted(pca, reverse=True)  # more components, less error
     vae = results["vae"]["final"]
     assert vae["negative_elbo"] == pytest.approx(vae["reconstruction"] + vae["kl"])
     assert 100 < vae["negative_elbo"] < 400  # nats per digit; the full run gets ~160
@@ -78,6 +83,8 @@ def test_reference_models_report_on_the_right_scale(tmp_path: Path):
     assert gan["uniform_noise"]["frechet_distance"] > 100  # ...and noise is far
     assert gan["training_digits"]["classifier_score"] > 8
     assert len(gan["per_epoch"]) == 1 and "images" not in json.dumps(gan)
+    assert gan["training_digits"]["sure_share"] > 0.9 > gan["final"]["sure_share"]
+    assert gan["training_seconds"] > 0
     assert "Fréchet distance" in completed.stdout
     for picture in ("reference_models.png", "reference_samples.png"):
         assert (tmp_path / picture).stat().st_size > 10_000
