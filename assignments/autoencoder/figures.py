@@ -9,7 +9,7 @@ the bundled digits (seeded, about 20 s on one CPU core), and writes into OUT (de
 - ``reconstructions.png``: ten validation digits; your autoencoder's reconstructions
   (``build_conv_autoencoder(16)`` trained by your ``train_autoencoder`` for 15 epochs); and
   your ``pca_reconstruct`` with k = 16 components, the same code size. Each row is titled
-  with its MSE over all 299 validation digits.
+  with its MSE over all 500 validation digits.
 - ``denoising.png``: the same digits; with noise (your ``add_noise``, std 0.5); what your
   denoising autoencoder (``train_autoencoder(..., noise_std=0.5)``) makes of the noisy
   images; and PCA's reconstruction of the noisy images (k = 16).

@@ -2,14 +2,15 @@
 
     python figures.py [--module-dir DIR] [--out DIR]
 
-imports ``gan.py`` from DIR (default: this folder), trains your GAN on the bundled digits
+imports ``gan.py`` from DIR (default: this folder), trains your GAN on the bundled MNIST digits
 (your ``build_generator``, ``build_discriminator``, losses and ``GAN``; seeded, about 30 s
 on one CPU core) and writes into OUT (default: ``figures/`` here):
 
 - ``samples_over_training.png``: ten samples from your generator, always from the same ten
   noise vectors, after 0, 1, 2, ... epochs. Each row is labelled with the digit
   classifier's verdict on 500 samples: its mean confidence, and how many different digits
-  it sees (the measures of the graded training run).
+  it sees (the measures of the graded training run). The last row shows real test digits,
+  judged the same way, for comparison.
 - ``losses.png``: your ``d_loss`` and ``g_loss`` after every epoch, with the values of the
   equilibrium where the critic can only guess (2 ln 2 and ln 2).
 
@@ -87,12 +88,16 @@ def _samples(generator, noise: np.ndarray) -> np.ndarray:
     return np.asarray(keras.ops.convert_to_numpy(generator(noise, training=False)))
 
 
-def draw_samples(snapshots, note: str, path: Path) -> None:
-    rows = len(SNAPSHOTS)
+def draw_samples(snapshots, real: np.ndarray, note: str, path: Path) -> None:
+    """One row per snapshot, then a row of real digits to compare with."""
+    rows = len(SNAPSHOTS) + 1
     height = rows * 0.95 + 0.5
     fig, axes = plt.subplots(rows, SHOWN, figsize=(SHOWN * 0.85 + 2.2, height), squeeze=False)
-    for r, epoch in enumerate(SNAPSHOTS):
-        images = None if snapshots is None else snapshots.get(epoch)
+    for r, epoch in enumerate([*SNAPSHOTS, "real"]):
+        if epoch == "real":
+            images = real
+        else:
+            images = None if snapshots is None else snapshots.get(epoch)
         for c in range(SHOWN):
             ax = axes[r, c]
             ax.set_xticks([])
@@ -101,7 +106,7 @@ def draw_samples(snapshots, note: str, path: Path) -> None:
                 ax.imshow(np.clip(images[c, :, :, 0], -1, 1), cmap="gray", vmin=-1, vmax=1)
             else:
                 ax.set_facecolor("#eeeeee")
-        label = f"epoch {epoch}"
+        label = "real digits" if epoch == "real" else f"epoch {epoch}"
         if images is not None:
             verdict = quality(class_probabilities(images))
             digits = verdict["classes"]
@@ -149,7 +154,8 @@ def main(argv: list[str] | None = None) -> None:
     x_train = load_digits("train", value_range=(-1, 1))[0]
     snapshots, losses = train(module, x_train)
     note = losses if snapshots is None else ""
-    draw_samples(snapshots, note, args.out / "samples_over_training.png")
+    real = load_digits("test", value_range=(-1, 1))[0]
+    draw_samples(snapshots, real[:500], note, args.out / "samples_over_training.png")
     draw_losses(losses, note, args.out / "losses.png")
 
 
