@@ -3,7 +3,8 @@
 Everything is in one file: styles inline, figures as PNG data URIs drawn with matplotlib
 from the plain arrays in the result model (never by running student code here). A short
 script records on ``<body data-images-loaded>`` how many pictures decoded and in
-``data-height`` the page's full height, which the project's browser test reads.
+``data-height`` the page's full height (``data-overflow``: how far it is wider than the
+window), which the project's browser test reads.
 
 How arrays are shown, so that a TA reads them at a glance:
 
@@ -45,7 +46,7 @@ h3 { font-size: 1em; overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%; }
 td, th { border-bottom: 1px solid #ddd; padding: .3em .5em; text-align: left;
          overflow-wrap: anywhere; }
-td.points { text-align: right; white-space: nowrap; }
+td.points { text-align: right; white-space: nowrap; } td.mark { width: 1.5em; }
 table.numbers { width: auto; font-family: ui-monospace, monospace; font-size: .85em; }
 table.numbers td, table.numbers th { text-align: right; }
 .passed { color: #1a7f37; } .failed { color: #cf222e; } .error { color: #9a6700; }
@@ -61,7 +62,9 @@ window.addEventListener("load", function () {
   var ok = images.filter(function (i) { return i.complete && i.naturalWidth > 0; });
   document.body.setAttribute("data-images", String(images.length));
   document.body.setAttribute("data-images-loaded", String(ok.length));
-  document.body.setAttribute("data-height", String(document.documentElement.scrollHeight));
+  var page = document.documentElement;
+  document.body.setAttribute("data-height", String(page.scrollHeight));
+  document.body.setAttribute("data-overflow", String(page.scrollWidth - page.clientWidth));
 });
 """
 
@@ -107,7 +110,7 @@ def write(run: RunResult, path: str | Path) -> None:
 def _row(test: TestResult) -> str:
     hidden = " <span class='note'>(hidden)</span>" if test.visibility == "hidden" else ""
     name = test.name.split(": ", 1)[-1]
-    return (f"<tr><td class='{_e(test.status)}'>{MARK.get(test.status, '?')}</td>"
+    return (f"<tr><td class='mark {_e(test.status)}'>{MARK.get(test.status, '?')}</td>"
             f"<td>{_e(name)}{hidden}</td>"
             f"<td class='points'>{test.score:g} / {test.max_score:g}</td></tr>")
 
