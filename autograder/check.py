@@ -53,9 +53,11 @@ def main(*, name: str, submission: str | None = None, only: str | None = None,
     """Run the visible tests of ``name`` on the student's module and print a table.
 
     ``only`` keeps the tests whose names match this pytest ``-k`` expression, e.g. the name
-    of one function.
+    of one function. Without ``submission``, the module in the current folder is checked
+    if there is one (a student works inside the assignment's folder), else the one in
+    ``assignments/<name>/``.
     """
-    run = _run(name, submission, only)
+    run = _run(name, submission or str(_here(name)), only)
     print(table.render(run), file=out)
     print(f"\n{VISIBLE_ONLY}", file=out)
     return 1 if run.grader_errors else 0
