@@ -38,6 +38,9 @@ FIGURES_PER_TEST = 6
 #: A map wider or taller than this is drawn from every k-th value (a figure stays small).
 MAP_PIXELS = 256
 
+COMPARISON_NOTE = ("Yours and expected share one colour scale (the bar beside them); the "
+                   "difference has its own, centred on 0. Red squares: NaN or Inf.")
+
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 64em; color: #222;
        padding: 0 1em; }
@@ -144,7 +147,8 @@ def _figure(figure: Figure) -> str:
         if yours.size <= NUMBERS_UP_TO:
             return _numbers({"yours": yours, "expected": expected,
                              "difference": yours - expected})
-        return _img(_comparison_png(yours, expected), figure.title)
+        return (_img(_comparison_png(yours, expected), figure.title)
+                + f"<p class='note'>{COMPARISON_NOTE}</p>")
     parts, drawn = [], {}
     for label, array in panels.items():
         if array.size <= NUMBERS_UP_TO:
@@ -215,8 +219,7 @@ def _comparison_png(yours: np.ndarray, expected: np.ndarray) -> bytes:
         for axis, image, title in ((axes[row, 0], mine, "yours"),
                                    (axes[row, 1], theirs, "expected")):
             shown = _heat(axis, image, "viridis", low, high, f"{title}{suffix}")
-        fig.colorbar(shown, ax=axes[row, :2].tolist(), fraction=0.05, pad=0.02,
-                     label="yours and expected: one scale")
+        fig.colorbar(shown, ax=axes[row, :2].tolist(), fraction=0.05, pad=0.02)
         difference = mine - theirs
         extent = _limits(np.abs(difference))[1] or 1.0
         shown = _heat(axes[row, 2], difference, "RdBu_r", -extent, extent,
