@@ -53,14 +53,15 @@ def main(*, submissions: list[str], assignments: list[str] | None = None,
                                    seed=seed, time_scale=time_scale,
                                    hide=[Path(f).resolve().parent for f in written if f])
             runs.append(run)
+            # The plain views first: the HTML report draws figures, the slowest part.
             if results:
                 gradescope.write(run, results)
             if junit_file:
                 junit.write(run, junit_file)
-            if html_file:
-                html.write(run, html_file)
             if markdown_file:
                 markdown.write(run, markdown_file)
+            if html_file:
+                html.write(run, html_file)
             if fmt == "table":
                 print(table.render(run, details_lines=6 if len(submissions) > 1 else 12),
                       file=out, flush=True)

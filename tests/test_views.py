@@ -167,3 +167,45 @@ def test_a_folder_name_with_a_fence_stays_inside_report_md():
     assert "<h1>" not in page
     assert "<pre><code class=\"language-text\">alice```\n# pwned\n```: no module found\n" \
            "</code></pre>" in page
+
+
+@pytest.mark.slow
+def test_a_hostile_submission_through_the_real_grader_gives_valid_views(tmp_path):
+    """What the worker sends back (prints, exception messages) and the folder's own name
+    reach every view through the real grader, and every view is still valid."""
+    from conftest import run_cli
+
+    folder = tmp_path / "evil```\x1b[2J"
+    folder.mkdir()
+    (folder / "conv_as_matrix.py").write_text(
+        "import sys\n"
+        "print('\\x1b[2J\\x1b]52;c;cHduZWQ=\\x07 hello \\x00 ]]> ```')\n"
+        "def conv_matrix(kernel, shape):\n"
+        "    print('\\x1b[31mred\\x1b[0m\\r\\x9b2J', file=sys.stderr)\n"
+        "    raise ValueError('bad \\udcff byte ]]> ``` \\x1b[2J')\n"
+        "def conv2d_as_matmul(*args, **kwargs):\n"
+        "    sys.stdout.buffer.write(bytes(range(256)))\n"
+        "    return float('nan')\n")
+    (folder / "notes```.txt").write_text("x")
+    out = tmp_path / "out"
+    completed = run_cli("grade", str(folder), "--assignment", "conv_as_matrix",
+                        "--results", str(out / "results.json"), "--junit",
+                        str(out / "junit.xml"), "--html", str(out / "report.html"),
+                        "--markdown", str(out / "report.md"))
+    assert completed.returncode == 0, completed.stderr
+    _assert_no_controls(completed.stdout)
+    assert "\\x1b[2J" in completed.stdout  # shown to the TA as text
+    document = json.loads((out / "results.json").read_bytes().decode("utf-8"),
+                          parse_constant=lambda name: pytest.fail(f"results.json: {name}"))
+    assert document["score"] == 0
+    from lxml import etree
+
+    schema = etree.XMLSchema(etree.parse(str(XSD)))
+    assert schema.validate(etree.parse(str(out / "junit.xml"))), schema.error_log
+    import junitparser
+
+    cases = [c for suite in junitparser.JUnitXml.fromfile(str(out / "junit.xml")) for c in suite]
+    assert len(cases) == len(document["tests"]) == 30
+    for name in ("report.html", "report.md"):
+        _assert_no_controls((out / name).read_bytes().decode("utf-8"))
+    assert "## Autograder: evil\\`\\`\\`\\\\x1b\\[2J — 0 / 34" in (out / "report.md").read_text()
