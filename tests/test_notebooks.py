@@ -53,6 +53,7 @@ def execute(release: Path, name: str, module: str | None, work: str) -> list:
     environment = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
     NotebookClient(notebook, timeout=900, kernel_name="python3", allow_errors=True,
                    resources={"metadata": {"path": str(folder)}}).execute(env=environment)
+    nbformat.write(notebook, folder / f"{name}.executed.ipynb")  # to look at afterwards
     return [cell for cell in notebook.cells if cell.cell_type == "code"]
 
 
