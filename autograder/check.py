@@ -96,7 +96,7 @@ def load(name: str) -> ModuleType | None:
         sys.modules.pop(name, None)
         if isinstance(error, KeyboardInterrupt):
             raise
-        print(f"{path.name} does not import, so it cannot be tried or checked yet:\n"
+        print(f"{path.name} does not import (every check scores 0 until it does):\n"
               + _where(error, path), file=sys.stderr)
         return None
     return module
