@@ -27,7 +27,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from autograder import __version__, codec, paths
+from autograder import __version__, clean, codec, paths
 from autograder import assignments as registry
 from autograder.errors import UsageError
 from autograder.gradebook import Gradebook
@@ -35,6 +35,7 @@ from autograder.handles import save_recording
 from autograder.progress import Progress
 from autograder.session import DEFAULT_SEED, References, grade_submission
 from autograder.submission import JUNK_PARTS
+from autograder.views import markdown
 
 STUDENT_TIME_LIMIT = 3600  #: seconds for one student's whole grading run
 
@@ -80,8 +81,8 @@ def main(*, submissions_dir: str | Path, out: str | Path, jobs: int = 1,
             _record(gradebook, student, results, status, seconds)
             score = f"{results['score']:g}/{results['extra_data']['max_score']:g}" \
                 if results else status
-            progress.update(f"{student} {score}")
-    (out / "summary.md").write_text(class_summary(gradebook))
+            progress.update(f"{clean.line(student)} {score}")  # a folder name: any bytes
+    (out / "summary.md").write_text(class_summary(gradebook), encoding="utf-8")
     print(f"gradebook: {out / 'gradebook.csv'}; reports: {out / 'students'}", file=log)
     return 0
 
@@ -135,7 +136,7 @@ def grade_student(student: str, path: Path, out: Path, cache: Path, seed: int,
 def read_results(path: Path) -> dict | None:
     """A complete results.json written by the grader, or None (missing or half-written)."""
     try:
-        results = json.loads(path.read_text())
+        results = json.loads(path.read_text(encoding="utf-8"))
         results["extra_data"]["scores"]  # noqa: B018 - present only in complete files
         return results
     except (OSError, ValueError, KeyError, TypeError):
@@ -180,7 +181,7 @@ def reference_cache(folder: Path, names: list[str], seed: int, *, log=sys.stderr
     failing = [t for t in run.tests if t.status != "passed"]
     if failing or run.grader_errors:
         reason = run.grader_errors[0] if run.grader_errors else \
-            f"{failing[0].name}: {failing[0].output.splitlines()[0]}"
+            f"{failing[0].name}: {(failing[0].output.splitlines() or [''])[0]}"
         raise UsageError(f"the reference solutions do not pass their own tests: {reason}")
     partial = path.with_name(path.name + ".partial")
     save_recording(values, partial)
@@ -207,8 +208,9 @@ def class_summary(gradebook: Gradebook) -> str:
              "| student | " + " | ".join(columns) + " | status |",
              "|---|" + "---:|" * len(columns) + "---|"]
     for row in sorted(rows, key=lambda r: r["student"]):
-        lines.append(f"| {row['student']} | " + " | ".join(row[c] or "–" for c in columns)
-                     + f" | {row['status']} |")
+        lines.append(f"| {markdown.inline(clean.line(row['student']))} | "
+                     + " | ".join(row[c] or "–" for c in columns)
+                     + f" | {markdown.inline(clean.line(row['status']))} |")
     means = []
     for column in columns:
         values = [float(row[column]) for row in rows if row[column]]

@@ -58,9 +58,6 @@ def assert_close(got, want, *, what: str, rtol: float = RTOL, atol: float = ATOL
     if not bad.any():
         return
     worst = np.unravel_index(int(np.argmax(error)), error.shape)
-    # Where the expected value is (near) zero, relative error means nothing: divide by at
-    # least the absolute tolerance.
-    relative = error / np.maximum(np.abs(want64), atol)
     dtype_note = "" if got.dtype == want.dtype else f" (expected {want.dtype})"
     index = list(int(i) for i in worst)
     lines = [
@@ -68,7 +65,7 @@ def assert_close(got, want, *, what: str, rtol: float = RTOL, atol: float = ATOL
         f"  shape {got.shape} as expected, dtype {got.dtype}{dtype_note}",
         f"  max abs error {_fmt(error[worst])} at {index}: "
         f"got {_fmt(got64[worst])}, expected {_fmt(want64[worst])}",
-        f"  max rel error {_fmt(float(np.max(relative)))}",
+        _relative_line(error, want64, atol),
         f"  NaN {nan}, Inf {inf} in your result",
         f"  tolerance |got - expected| <= {atol:.3g} + {rtol:g} * |expected|",
     ]
@@ -94,6 +91,22 @@ def assert_array_equal(got, want, *, what: str) -> None:
                        f"{[int(i) for i in first]}: got {got[first]}, expected {want[first]}\n"
                        f"  got      {np.array2string(got, threshold=64)}\n"
                        f"  expected {np.array2string(want, threshold=64)}")
+
+
+def _relative_line(error: np.ndarray, want: np.ndarray, atol: float) -> str:
+    """The largest relative error, over the values where it means something.
+
+    Next to an expected 0 any error is "infinitely" relative (and dividing by a tolerance
+    instead gives numbers like 100000 that say nothing): such values are left out, and
+    the line says so; the absolute error above covers them.
+    """
+    meaningful = np.abs(want) > 10 * atol
+    if not meaningful.any():
+        return "  max rel error: not meaningful (every expected value is 0 or nearly)"
+    relative = float(np.max(error[meaningful] / np.abs(want[meaningful])))
+    left_out = int(meaningful.size - meaningful.sum())
+    note = f" (leaving out {left_out} expected values near 0)" if left_out else ""
+    return f"  max rel error {_fmt(relative)}{note}"
 
 
 def _fmt(x: float) -> str:

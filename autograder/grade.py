@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -54,14 +53,15 @@ def main(*, submissions: list[str], assignments: list[str] | None = None,
                                    seed=seed, time_scale=time_scale,
                                    hide=[Path(f).resolve().parent for f in written if f])
             runs.append(run)
+            # The plain views first: the HTML report draws figures, the slowest part.
             if results:
                 gradescope.write(run, results)
             if junit_file:
                 junit.write(run, junit_file)
+            if markdown_file:
+                markdown.write(run, markdown_file)
             if html_file:
                 html.write(run, html_file)
-            if markdown_file:
-                Path(markdown_file).write_text(markdown.render(run) + "\n")
             if fmt == "table":
                 print(table.render(run, details_lines=6 if len(submissions) > 1 else 12),
                       file=out, flush=True)
@@ -72,8 +72,7 @@ def main(*, submissions: list[str], assignments: list[str] | None = None,
         print(table.render_summary(runs), file=out)
     elif fmt == "json":
         documents = [gradescope.to_gradescope(run) for run in runs]
-        print(json.dumps(documents[0] if len(documents) == 1 else documents, indent=2),
-              file=out)
+        print(gradescope.dumps(documents[0] if len(documents) == 1 else documents), file=out)
     elif fmt == "md":
         print("\n\n".join(markdown.render(run) for run in runs), file=out)
     return 1 if any(run.grader_errors for run in runs) else 0

@@ -84,3 +84,24 @@ def _is_constant(node: ast.stmt) -> bool:
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         return False
     return True
+
+
+def differs_from_module(notebook_text: str, module_source: str) -> bool:
+    """Does the notebook define a function or class that the module does not hold, word
+    for word? Only then does it matter to the student that the notebook is not graded:
+    the notebooks the kit hands out define nothing, and a student who copied their
+    finished functions from the notebook into the module loses nothing."""
+    try:
+        extracted = ast.parse(notebook_to_module(notebook_text, "notebook").source)
+    except (NotebookError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return True  # unreadable or not Python: the student should hear it is left out
+    try:
+        module = {node.name: ast.dump(node) for node in ast.parse(module_source).body
+                  if isinstance(node, _DEFINITIONS)}
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        module = {}
+    return any(module.get(node.name) != ast.dump(node) for node in extracted.body
+               if isinstance(node, _DEFINITIONS))
+
+
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)

@@ -121,7 +121,8 @@ def reference(request: pytest.FixtureRequest, assignment: str, test_seed: int
 @pytest.fixture
 def figures(request: pytest.FixtureRequest) -> FigureBoard:
     """Attach pictures of the student's results to the test's report:
-    ``figures.add("reconstructions", {"original": x, "yours": x_hat})``."""
+    ``figures.add("reconstructions", {"original": x, "yours": x_hat}, images=True)``
+    (``images``: the arrays are pictures in [0, 1]; otherwise they are drawn as heat maps)."""
     return FigureBoard(request.node.stash.setdefault(_FIGURES, []))
 
 
@@ -129,8 +130,9 @@ class FigureBoard:
     def __init__(self, figures: list[Figure]) -> None:
         self._figures = figures
 
-    def add(self, title: str, panels: dict[str, np.ndarray]) -> None:
-        self._figures.append(Figure(title, {k: np.asarray(v) for k, v in panels.items()}))
+    def add(self, title: str, panels: dict[str, np.ndarray], *, images: bool = False) -> None:
+        self._figures.append(Figure(title, {k: np.asarray(v) for k, v in panels.items()},
+                                    images=images))
 
 
 class BoundStudent:

@@ -52,17 +52,27 @@ def student_readme() -> str:
 
 ## Set up (once)
 
-    python -m pip install -r requirements.txt
+In this folder (the one holding this README):
+
+    python -m pip install -e .
+
+This installs TensorFlow, Keras and the rest, and makes the self-check (`autograder`)
+available from every folder, so you can run it where you work.
 
 ## Work on an assignment
 
 Each folder holds the handout (`README.md`), the module you complete (`<module>.py`: replace
 every `raise NotImplementedError` with your code), a notebook to try it out, and the
-recorded answers of the visible tests. Check your work as often as you like:
+recorded answers of the visible tests. Check your work as often as you like, from this
+folder or from inside the assignment's folder (`cd assignments/conv_as_matrix`):
 
     python -m autograder check conv_as_matrix
     python -m autograder check conv_as_matrix --only conv_matrix    # one function
     python -m autograder check conv_as_matrix --submission my_folder/
+
+Inside a folder that holds `conv_as_matrix.py`, that file is checked; elsewhere the one in
+`assignments/conv_as_matrix/`. The notebook's check cells run the same check, one function
+at a time.
 
 The check runs the visible tests; official grading adds hidden tests on more cases, so test
 the edge cases the handout describes too.

@@ -1,4 +1,9 @@
-"""The one result model that every report is written from."""
+"""The one result model that every report is written from.
+
+Student text enters the reports only through these classes, and every text and number
+field is cleaned as it is set (``autograder.clean``): each view can write what it finds
+here without asking what a student's code printed.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,25 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from autograder import clean
+
+
+class _Cleaned:
+    """Cleans a field each time it is set, by the cleaner ``_CLEANERS`` names for it."""
+
+    _CLEANERS: dict = {}
+
+    def __setattr__(self, name: str, value) -> None:
+        cleaner = self._CLEANERS.get(name)
+        super().__setattr__(name, value if cleaner is None else cleaner(value))
+
+
+def _lines(values) -> list[str]:
+    return [clean.text(value) for value in values]
+
 
 @dataclass
-class Figure:
+class Figure(_Cleaned):
     """A picture for the HTML report, kept as plain arrays and drawn by ``views.html``.
 
     Each panel is a 2-D array (drawn as a heat map) or images ``(N, H, W, C)`` / ``(H, W, C)``
@@ -17,11 +38,19 @@ class Figure:
 
     title: str
     panels: dict[str, np.ndarray]
+    #: the assignment defines these arrays as images (values in [0, 1]; 1 or 3 channels):
+    #: drawn as pictures. Otherwise every array is numbers, drawn as per-channel heat maps.
+    images: bool = False
+
+    _CLEANERS = {"title": clean.line,
+                 "panels": lambda panels: {clean.line(k): v for k, v in dict(panels).items()}}
 
 
 @dataclass
-class TestResult:
+class TestResult(_Cleaned):
     """The outcome of one grading test."""
+
+    __test__ = False  # not a pytest test class, despite its name
 
     name: str  #: shown to students; starts with the assignment name
     assignment: str  #: module name of the assignment, e.g. "conv_as_matrix"
@@ -35,9 +64,13 @@ class TestResult:
     #: pictures for the HTML report: a failed comparison's arrays, the student's images
     figures: list[Figure] = field(default_factory=list, repr=False)
 
+    _CLEANERS = {"name": clean.line, "assignment": clean.line, "status": clean.line,
+                 "output": clean.text, "visibility": clean.line, "test_id": clean.line,
+                 "score": clean.number, "max_score": clean.number, "seconds": clean.number}
+
 
 @dataclass
-class RunResult:
+class RunResult(_Cleaned):
     """The outcome of grading one submission."""
 
     submission: str  #: display name (folder or archive name)
@@ -51,6 +84,11 @@ class RunResult:
     grader_errors: list[str] = field(default_factory=list)  #: the grader's own failures
     #: what the worker sandbox could not do on this machine (empty: fully isolated)
     isolation: list[str] = field(default_factory=list)
+
+    _CLEANERS = {"submission": clean.line, "submission_hash": clean.line,
+                 "output": clean.text, "mode": clean.line, "execution_time": clean.number,
+                 "seed": int, "grader_errors": _lines, "isolation": _lines,
+                 "versions": lambda d: {clean.line(k): clean.line(v) for k, v in d.items()}}
 
     @property
     def score(self) -> float:

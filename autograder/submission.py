@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.errors import UsageError
-from autograder.notebooks import NotebookError, notebook_to_module
+from autograder.notebooks import NotebookError, differs_from_module, notebook_to_module
 
 #: Folders and files that are never part of a submission.
 JUNK_PARTS = {"__MACOSX", "__pycache__", ".ipynb_checkpoints", ".git", ".DS_Store"}
@@ -98,8 +98,9 @@ class Submission:
             candidates = [p for p in python_files if p.name == f"{name}.py"]
             notebooks = [p for p in files if p.name == f"{name}.ipynb"]
             if candidates and notebooks:
-                located.notes.append(f"{self.relative(notebooks[0])} ignored: {name}.py is "
-                                     "graded")
+                if self._differ(notebooks[0], candidates):
+                    located.notes.append(f"{self.relative(notebooks[0])} ignored: {name}.py "
+                                         "is graded")
             elif notebooks:
                 self._locate_notebook(name, notebooks, located)
                 continue
@@ -124,6 +125,17 @@ class Submission:
                 "No assignment module found. Expected one of: "
                 + ", ".join(f"{n}.py" for n in wanted) + f". The submission holds: {listing}.")
         return located
+
+    def _differ(self, notebook: Path, modules: list[Path]) -> bool:
+        """Does the notebook hold code the graded module lacks (worth a notice)?"""
+        try:
+            if notebook.stat().st_size > 4 * MAX_MODULE_BYTES:
+                return True
+            module = min(modules, key=lambda p: (len(p.parts), str(p)))
+            return differs_from_module(notebook.read_text(errors="replace"),
+                                       module.read_text(errors="replace"))
+        except OSError:
+            return True
 
     def _locate_notebook(self, name: str, notebooks: list[Path],
                          located: LocatedModules) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -53,6 +54,8 @@ EXPECTED = {
     "closes_the_pipes": (34 - CONV_MATRIX, "ended with exit code 1 during the call"),
     "fork_bomb": (34 - MULTICHANNEL, "timed out after 1 s"),
     "network_access": (34, ""),
+    # Issue 16, class 9: shown to the TA as text, never obeyed by the terminal.
+    "terminal_escapes": (34 - MULTICHANNEL, "\\x1b]0;pwned\\x07"),
 }
 #: Without root the worker shares the grader's user: these tricks then succeed or would
 #: take the grader down, so their expectations hold only as root (as on Gradescope).
@@ -103,6 +106,8 @@ def test_hostile_submission_gets_the_score_it_earns(graded, case):
         (t["name"], t["output"][:200]) for t in results["tests"] if t["status"] != "passed"]
     everything = results["output"] + "\n".join(t["output"] for t in results["tests"])
     assert phrase in everything
+    # No control character but tab and newline, whatever the submission printed or raised.
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]", everything)
 
 
 @pytest.mark.slow

@@ -25,8 +25,8 @@ def test_every_notebook_is_valid_nbformat(name):
     notebook = nbformat.read(paths.assignment_dir(name) / f"{name}.ipynb", as_version=4)
     nbformat.validate(notebook)
     sources = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
-    assert f"import {name}" in sources[0]
-    assert sources[-1].endswith(f"check(name={name!r})")
+    assert f"{name} = load({name!r})" in sources[0].replace('"', "'")
+    assert sources[-1] == f"check({name!r})"
 
 
 @pytest.mark.parametrize("name", list(registry.ASSIGNMENTS))
@@ -149,6 +149,38 @@ def test_check_works_in_a_fresh_copy_of_the_release(release, tmp_path):
     assert "Total 0/14" in completed.stdout
     graded = run_cli("grade", str(EXAMPLES / "perfect"), cwd=copy)
     assert graded.returncode == 2 and "needs the reference solutions" in graded.stderr
+
+
+@pytest.mark.slow
+def test_check_runs_inside_an_assignment_folder_after_the_readme_set_up(release, tmp_path):
+    """The README's set-up (``pip install -e .``, here offline into a virtual environment
+    that sees this interpreter's packages), then its check command where a student works."""
+    readme = (release / "README.md").read_text()
+    assert "    python -m pip install -e .\n" in readme
+    assert "    python -m autograder check conv_as_matrix\n" in readme
+    copy = tmp_path / "student"
+    shutil.copytree(release, copy)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)],
+                   check=True)
+    python = str(venv / "bin" / "python")
+    installed = subprocess.run([python, "-m", "pip", "install", "-q", "-e", ".", "--no-deps",
+                                "--no-build-isolation", "--no-index"], cwd=copy,
+                               capture_output=True, text=True, timeout=300)
+    assert installed.returncode == 0, installed.stderr
+    folder = copy / "assignments" / "conv_as_matrix"
+    for where in (copy, folder):
+        completed = subprocess.run([python, "-m", "autograder", "check", "conv_as_matrix",
+                                    "--only", "conv2d_as_matmul"], cwd=where,
+                                   capture_output=True, text=True, timeout=600)
+        assert completed.returncode == 0, completed.stderr
+        assert "Total 0/4" in completed.stdout and "not implemented" in completed.stdout
+    # Inside the folder, the module there is the one checked (a student's working copy).
+    shutil.copy(EXAMPLES / "perfect" / "conv_as_matrix.py", folder / "conv_as_matrix.py")
+    completed = subprocess.run([python, "-m", "autograder", "check", "conv_as_matrix",
+                                "--only", "conv2d_as_matmul"], cwd=folder,
+                               capture_output=True, text=True, timeout=600)
+    assert "Total 4/4" in completed.stdout, completed.stdout + completed.stderr
 
 
 def test_release_refuses_a_non_empty_folder(tmp_path):

@@ -1,17 +1,30 @@
-"""Do the reports render? The HTML one is opened in a real headless browser."""
+"""Do the reports render? The HTML one is opened in a real headless browser.
+
+The browser tests save full-height screenshots in the test's own output folder (pytest's
+``tmp_path``; ``--basetemp DIR`` puts them where you can look at them).
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import EXAMPLES, run_cli
+
+from autograder.results import Figure, RunResult, TestResult
+from autograder.views import html
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+WIDTH = 1100
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None and os.environ.get("CI") != "true",
+    reason="Debian's chromium is not installed here (.ci/run installs it)")
 
 
 @pytest.fixture(scope="module")
@@ -23,31 +36,98 @@ def partial_report(tmp_path_factory):
     return out
 
 
+def open_in_chromium(page: Path, folder: Path) -> dict[str, int]:
+    """Load ``page``, read what its script recorded, and save a screenshot of the whole
+    page (``<folder>/<page stem>.png``); returns the recorded numbers."""
+    assert CHROMIUM, "chromium must be installed in CI"
+    dom = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={folder / 'profile-dom'}",
+                          f"--window-size={WIDTH},900", "--virtual-time-budget=10000",
+                          "--dump-dom", page.as_uri()],
+                         capture_output=True, text=True, timeout=120).stdout
+    numbers = {key: int(dom.split(f'data-{key}="')[1].split('"')[0])
+               for key in ("images", "images-loaded", "height", "overflow")}
+    shot = folder / f"{page.stem}.png"
+    subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={folder / 'profile-shot'}",
+                    "--hide-scrollbars", f"--window-size={WIDTH},{numbers['height']}",
+                    f"--screenshot={shot}", page.as_uri()], capture_output=True, timeout=120)
+    numbers["screenshot bytes"] = shot.stat().st_size
+    numbers["dom"] = dom
+    return numbers
+
+
 def test_html_report_holds_messages_comparisons_and_student_figures(partial_report):
     page = (partial_report / "report.html").read_text()
     assert "conv2d_transpose_as_matmul(lecture output" in page  # a failing test's message
     assert "yours against the expected values" in page  # its comparison picture
     assert "your conv_matrix of the lecture" in page  # a figure drawn from student output
-    assert page.count("data:image/png;base64,") >= 10
+    assert page.count("data:image/png;base64,") >= 5
+    assert "<table class='numbers'>" in page  # the lecture's 2x2 outputs, as numbers
 
 
-@pytest.mark.skipif(CHROMIUM is None and os.environ.get("CI") != "true",
-                    reason="Debian's chromium is not installed here (.ci/run installs it)")
+@needs_chromium
 def test_html_report_renders_with_its_images_in_chromium(partial_report, tmp_path):
-    assert CHROMIUM, "chromium must be installed in CI"
-    page = partial_report / "report.html"
-    dom = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}",
-                          "--virtual-time-budget=10000", "--dump-dom", page.as_uri()],
-                         capture_output=True, text=True, timeout=120).stdout
-    assert "<h1>Autograder report — partial: 19 / 34</h1>" in dom
-    images = int(dom.split('data-images="')[1].split('"')[0])
-    loaded = int(dom.split('data-images-loaded="')[1].split('"')[0])
-    assert images >= 10 and loaded == images
-    shot = tmp_path / "report.png"
-    subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile2'}",
-                    "--window-size=1000,1400", f"--screenshot={shot}", page.as_uri()],
-                   capture_output=True, timeout=120)
-    assert shot.stat().st_size > 20_000  # a real picture of the page, not a blank one
+    seen = open_in_chromium(partial_report / "report.html", tmp_path)
+    assert "<h1>Autograder report — partial: 19 / 34</h1>" in seen["dom"]
+    assert seen["images"] >= 5 and seen["images-loaded"] == seen["images"]
+    assert seen["overflow"] == 0  # nothing scrolled out of sight sideways
+    assert seen["screenshot bytes"] > 50_000  # a real picture of the page, not a blank one
+
+
+def every_kind_of_figure() -> RunResult:
+    """One failed test per way an array is shown, as the suites produce them."""
+    rng = np.random.default_rng(0)
+    digits = rng.random((12, 28, 28, 1)).astype(np.float32)
+    hint = ("the VAE's loss is far from the expected one. Call self.encoder(..., "
+            "training=True) inside train_step so that the sampling layer draws noise " * 6)
+
+    def failed(name, output, *figures):
+        return TestResult(f"vae: {name}", "vae", 0.0, 1.0, "failed", output,
+                          figures=list(figures))
+
+    def compare(yours, expected):
+        return Figure("yours against the expected values",
+                      {"yours": yours, "expected": expected})
+
+    return RunResult("every-figure", [
+        failed("a long message and two arrays on different scales", hint,
+               compare(rng.uniform(0.8, 1.1, (6, 10)), rng.uniform(16, 22, (6, 10)))),
+        failed("a numeric (3, 2, 3) array", "per-channel heat maps, not a picture",
+               compare(rng.normal(size=(3, 2, 3)), rng.normal(size=(3, 2, 3)))),
+        failed("a batch of digits compared", "one row per sample, both sides alike",
+               compare(digits, np.clip(digits * 0.5 + 0.2, 0, 1))),
+        failed("a scalar and a short vector", "numbers, not squares",
+               compare(np.float32(0.8), np.float32(17.5)),
+               Figure("the student's numbers", {"beta": np.array(4.0),
+                                                "mean": np.array([0.1, -0.2, 0.3])})),
+        failed("images the assignment defines as images", "pictures, twelve of twelve",
+               Figure("samples", {"samples": digits}, images=True),
+               Figure("a matrix", {"C": rng.random((4, 16))})),
+    ], output="notes: " + "a_very_long_file_name_without_spaces" * 8)
+
+
+@needs_chromium
+def test_every_kind_of_figure_reads_at_a_glance_in_chromium(tmp_path):
+    page = tmp_path / "every-figure.html"
+    html.write(every_kind_of_figure(), page)
+    text = page.read_text()
+    # numbers: the scalar pair (yours, expected, difference), beta, and the short vector
+    assert text.count("<table class='numbers'>") == 3
+    assert "<th>difference</th>" in text
+    seen = open_in_chromium(page, tmp_path)
+    assert seen["images"] == 5 and seen["images-loaded"] == 5  # 3 comparisons, 2 figures
+    assert seen["overflow"] == 0  # the long message and the long name wrap
+    assert seen["height"] > 2000 and seen["screenshot bytes"] > 100_000
+
+
+def test_maps_show_the_same_channels_on_both_sides():
+    for shape in [(7,), (3, 2, 3), (5, 4, 4, 1), (2, 4, 4, 9), (2, 3, 4, 4, 2)]:
+        maps, _ = html.maps_of(np.zeros(shape))
+        assert 1 <= len(maps) <= html.MAPS_PER_ARRAY
+        assert all(image.ndim == 2 for _, image in maps)
+    maps, note = html.maps_of(np.zeros((3, 2, 3)))
+    assert [label for label, _ in maps] == ["channel 0", "channel 1", "channel 2"] and not note
+    maps, note = html.maps_of(np.zeros((12, 28, 28, 1)))
+    assert len(maps) == 4 and note == "samples 0–3 of 12"
 
 
 def test_markdown_report_for_a_job_summary(partial_report):

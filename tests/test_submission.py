@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from pathlib import Path
 
+import nbformat
 import pytest
+from conftest import REPO
 
 from autograder.errors import UsageError
 from autograder.submission import Submission
@@ -87,3 +90,30 @@ def test_hash_depends_on_content_only(tmp_path):
     assert Submission(tmp_path / "a").sha256() != first
     (tmp_path / "a" / "conv_as_matrix.py").write_text("x = 1\n")
     assert Submission(tmp_path / "a").sha256() == first
+
+
+def test_the_notebook_beside_the_module_is_mentioned_only_when_it_holds_other_code(tmp_path):
+    """The notebook the kit hands out defines nothing: no notice. A notebook whose
+    functions differ from the module's: "ignored", since the module is what is graded."""
+    shutil.copy(REPO / "assignments" / "conv_as_matrix" / "conv_as_matrix.py", tmp_path)
+    shutil.copy(REPO / "assignments" / "conv_as_matrix" / "conv_as_matrix.ipynb", tmp_path)
+    with Submission(tmp_path) as submission:
+        located = submission.locate(["conv_as_matrix"], explicit=False)
+    assert located.found["conv_as_matrix"] == tmp_path / "conv_as_matrix.py"
+    assert located.notes == []
+
+    module = (tmp_path / "conv_as_matrix.py").read_text()
+    function = "def conv_matrix(kernel, shape):\n    return 1\n"
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(function)]
+    nbformat.write(notebook, tmp_path / "conv_as_matrix.ipynb")
+    with Submission(tmp_path) as submission:
+        located = submission.locate(["conv_as_matrix"], explicit=False)
+    assert located.found["conv_as_matrix"] == tmp_path / "conv_as_matrix.py"
+    assert located.notes == ["conv_as_matrix.ipynb ignored: conv_as_matrix.py is graded"]
+
+    # The student copied the notebook's function into the module (the last definition of
+    # a name is the one Python keeps): nothing is lost, nothing to say.
+    (tmp_path / "conv_as_matrix.py").write_text(module + "\n\n" + function)
+    with Submission(tmp_path) as submission:
+        assert submission.locate(["conv_as_matrix"], explicit=False).notes == []

@@ -1,10 +1,13 @@
 """Transform: one Jupyter notebook per assignment, the student's workbench.
 
 The notebook walks through the handout one function at a time: a short introduction, a
-setup cell that imports the student's module (reloaded after every edit), then for each
-function its docstring summary and a cell that runs the self-check for that function only,
-then the figures drawn from the student's own code, then the full self-check. Students write
-their code in the ``.py`` module; the notebook is where they try it out.
+setup cell that loads the student's module (re-run after every edit; a module that does not
+import is explained there, in the grader's words), then for each function its docstring
+summary and a cell that runs the self-check for that function only (its value is the
+score), then the figures drawn from the student's own code, then the full self-check.
+Students write their code in the ``.py`` module; the notebook is where they try it out.
+The check cells need nothing from the setup cell but ``check``: each one checks the file
+as it is on disk, in a worker process, so nothing a student's import broke cascades.
 
 Cell ids are fixed (``cell-0``, ``cell-1``, ...) so that the same solution always builds
 the same bytes.
@@ -25,7 +28,6 @@ from autograder.build.stub import BEGIN, LINE
 
 SETUP = '''\
 # Setup: make the grader importable, and load your module (re-run after every edit).
-import importlib
 import sys
 from pathlib import Path
 
@@ -33,21 +35,15 @@ ROOT = Path.cwd().resolve()
 while not (ROOT / "autograder").is_dir() and ROOT != ROOT.parent:
     ROOT = ROOT.parent
 sys.path.insert(0, str(ROOT))
-from autograder.check import main as check  # noqa: E402
+from autograder.check import check, load  # noqa: E402
 
-import {name}  # noqa: E402
-
-importlib.reload({name})'''
+{name} = load("{name}")  # None, with the reason, if {name}.py does not import'''
 
 FIGURES = '''\
 # Draw the handout's figures from YOUR code (into my_figures/, next to this notebook).
-import subprocess
+from autograder.check import figures  # noqa: E402
 
-from IPython.display import Image, display
-
-subprocess.run([sys.executable, "figures.py", "--out", "my_figures"], check=True)
-for png in sorted(Path("my_figures").glob("*.png")):
-    display(Image(filename=str(png)))'''
+figures()'''
 
 
 def write_notebook(assignment: Assignment, target: Path) -> None:
@@ -73,14 +69,14 @@ def build_notebook(assignment: Assignment) -> nbformat.NotebookNode:
         only = question_filter(function, functions, tests)
         selection = f", only={only!r}" if only else ""
         cells.append(("markdown", f"## `{function}`\n\n{summary}"))
-        cells.append(("code", f"importlib.reload({name})\ncheck(name={name!r}{selection})"))
+        cells.append(("code", f"check({name!r}{selection})"))
     if (paths.SOLUTIONS / name / "figures.py").is_file():
         cells.append(("markdown", "## Figures\n\nThe handout's figures, drawn from your "
                                   "functions. Compare them with the ones in `figures/`."))
         cells.append(("code", FIGURES))
     cells.append(("markdown", "## Everything at once\n\nThe visible tests of the whole "
                               "assignment. Official grading adds hidden tests on more cases."))
-    cells.append(("code", f"importlib.reload({name})\ncheck(name={name!r})"))
+    cells.append(("code", f"check({name!r})"))
     notebook = v4.new_notebook(metadata={
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},

@@ -66,10 +66,15 @@ def summary_text(run: RunResult) -> str:
     return "\n".join(lines)
 
 
+def dumps(document) -> str:
+    """Strict JSON: no NaN or Infinity (the result model holds finite numbers only)."""
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)
+
+
 def write(run: RunResult, path: str | Path) -> None:
     """Write results.json atomically: a reader never sees half a file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".partial")
-    temporary.write_text(json.dumps(to_gradescope(run), indent=2) + "\n")
+    temporary.write_text(dumps(to_gradescope(run)) + "\n", encoding="utf-8")
     temporary.replace(path)

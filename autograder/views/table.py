@@ -1,4 +1,9 @@
-"""The terminal views: one submission test by test, or many submissions side by side."""
+"""The terminal views: one submission test by test, or many submissions side by side.
+
+Student text reaches the terminal only from the result model, which holds no control
+characters (``autograder.clean``): no escape sequence a student printed reaches the TA's
+terminal. This view bounds what it prints: a few lines per failure, each clipped.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +16,11 @@ MARKS = {"passed": "PASS", "failed": "FAIL", "error": "ERR "}
 
 def render(run: RunResult, *, details_lines: int = 12, width: int = 100) -> str:
     """Every test with its mark and points; the first lines of each failure's output."""
-    lines = [f"{run.submission}  ({'self-check' if run.mode == 'check' else 'grading'}, "
+    lines = [f"{_clip(run.submission, width)}  "
+             f"({'self-check' if run.mode == 'check' else 'grading'}, "
              f"seed {run.seed}, {run.execution_time:.1f} s)"]
     if run.output:
-        lines += ["  " + line for line in run.output.splitlines()]
+        lines += ["  " + _clip(line, 4 * width) for line in run.output.splitlines()]
     totals = run.by_assignment()
     for assignment in run.assignments():
         score, max_score = totals[assignment]
@@ -28,7 +34,7 @@ def render(run: RunResult, *, details_lines: int = 12, width: int = 100) -> str:
             if test.status != "passed" and details_lines:
                 detail = test.output.splitlines()
                 shown = detail[:details_lines]
-                lines += [textwrap.indent(line, "         ") for line in shown]
+                lines += [textwrap.indent(_clip(line, 4 * width), "         ") for line in shown]
                 if len(detail) > len(shown):
                     lines.append(f"         ... ({len(detail) - len(shown)} more lines)")
     lines.append(f"\nTotal {run.score:g}/{run.max_score:g}")
@@ -42,7 +48,7 @@ def render_summary(runs: list[RunResult], *, width: int = 100) -> str:
     rows = []
     for run in runs:
         totals = run.by_assignment()
-        cells = [run.submission]
+        cells = [_clip(run.submission, width // 2)]
         cells += [f"{totals[n][0]:g}/{totals[n][1]:g}" if n in totals else "-" for n in names]
         cells.append(f"{run.score:g}/{run.max_score:g}")
         cells.append(str(sum(t.status != "passed" for t in run.tests)))

@@ -511,7 +511,7 @@ def learns_digits(student, figures, seed: int) -> None:
     got = student.run(probes.learns_digits, c.TRAIN_EPOCHS, c.TRAIN_BATCH, c.TRAIN_LR, seed,
                       c.QUALITY_SAMPLES)
     figures.add("the grader's small generator after your GAN.fit: samples (scaled to [0, 1])",
-                {"samples": (np.clip(got["samples"], -1, 1) + 1) / 2})
+                {"samples": (np.clip(got["samples"], -1, 1) + 1) / 2}, images=True)
     problems = quality_problems(got)
     if problems:
         history = got["history"]

@@ -488,7 +488,7 @@ def learns_digits(student, figures, seed: int) -> None:
     if "grid" in got:
         figures.add(f"the grader's decoder after training by your VAE ({c.LEARN_EPOCHS} "
                     "epochs): codes from -2 to 2 in both latent dimensions",
-                    {"latent grid": got["grid"]})
+                    {"latent grid": got["grid"]}, images=True)
     what = (f"VAE(grader's dense encoder and decoder, latent_dim {c.LATENT_DIM})"
             f".fit({GRADING_SIZES['train']} "
             f"digits, epochs={c.LEARN_EPOCHS}, batch_size={c.LEARN_BATCH}), Adam "
