@@ -6,16 +6,26 @@
 Both have the same ``run(probe, args, kwargs, seed)``; one test body serves official
 grading (live reference from ``solutions/``) and the student's self-check (values that
 ``autograder build`` recorded), and the recorder that produces those values.
+
+A live reference caches by *content* (``call_key``: probe, inputs, seed), which is right
+on one machine. Recorded values are found by *site* (the test's id and the call's order in
+that test, ``site``): inputs that come out of TensorFlow differ in their last bit from one
+CPU to another, so a hash of them would miss on a student's machine. A coarse signature of
+the call (probe, seed, exact ints and text, shapes and dtypes of arrays) is stored beside
+each value, so a stale recording is reported as out of date instead of answering wrongly.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from autograder import codec
 from autograder.errors import NotGradable, ReferenceFailure, StudentFailure
@@ -33,6 +43,25 @@ def call_key(probe: str, args: tuple, kwargs: dict, seed: int) -> str:
     """The identity of one probe call: same probe, inputs and seed, same expected value."""
     return codec.fingerprint({"probe": probe, "args": list(args), "kwargs": kwargs,
                               "seed": seed})
+
+
+def call_signature(probe: str, args: tuple, kwargs: dict, seed: int) -> str:
+    """What identifies a call across machines: floats stand for their type and shape only."""
+    return json.dumps({"probe": probe, "seed": seed, "args": _coarse(list(args)),
+                       "kwargs": _coarse(kwargs)}, sort_keys=True)
+
+
+def _coarse(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _coarse(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_coarse(v) for v in value]
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return "float"
+    array = np.asarray(value)
+    return f"array{list(array.shape)}:{array.dtype.str}"
 
 
 @dataclass
@@ -131,7 +160,10 @@ class LiveReference:
                                          limits)
             self._worker.start()
 
-    def run(self, probe: Callable | str, args: tuple, kwargs: dict, *, seed: int) -> Any:
+    def run(self, probe: Callable | str, args: tuple, kwargs: dict, *, seed: int,
+            site: str = "") -> Any:
+        """The reference's value; ``site`` (test id and call order) matters only to a
+        recording."""
         name = probe_name(probe)
         key = call_key(name, args, kwargs, seed)
         if key not in self.cache:
@@ -164,15 +196,18 @@ class RecordedReference:
     def start(self) -> None:
         pass
 
-    def run(self, probe: Callable | str, args: tuple, kwargs: dict, *, seed: int) -> Any:
+    def run(self, probe: Callable | str, args: tuple, kwargs: dict, *, seed: int,
+            site: str = "") -> Any:
         if self._values is None:
             self._values = load_recording(self.path)
-        key = call_key(probe_name(probe), args, kwargs, seed)
-        if key not in self._values:
+        entry = self._values.get(site)
+        signature = call_signature(probe_name(probe), args, kwargs, seed)
+        if not isinstance(entry, dict) or entry.get("call") != signature \
+                or "value" not in entry:
             raise ReferenceFailure(
-                f"no recorded expected value for this check in {self.path.name}; the "
-                "assignment files are out of date (staff: run `autograder build`)")
-        return self._values[key]
+                f"no recorded expected value for this check ({site}) in {self.path.name}; "
+                "the assignment files are out of date (staff: run `autograder build`)")
+        return entry["value"]
 
     def stop(self) -> None:
         pass
@@ -180,10 +215,26 @@ class RecordedReference:
 
 @dataclass
 class RecordingReference(LiveReference):
-    """A live reference that remembers every value it produced, for ``build``."""
+    """A live reference that remembers every value it produced, for ``build`` (by site)
+    and for a batch's cache (by content)."""
+
+    sites: dict[str, Any] = field(default_factory=dict)
+
+    def run(self, probe: Callable | str, args: tuple, kwargs: dict, *, seed: int,
+            site: str = "") -> Any:
+        value = super().run(probe, args, kwargs, seed=seed)
+        if site:
+            self.sites[site] = {"call": call_signature(probe_name(probe), args, kwargs, seed),
+                                "value": value}
+        return value
 
     def recording(self) -> dict[str, Any]:
+        """Values by call key: a batch's reference cache, for this machine only."""
         return dict(sorted(self.cache.items()))
+
+    def recording_by_site(self) -> dict[str, Any]:
+        """Values by test id and call order: the recording students check against."""
+        return dict(sorted(self.sites.items()))
 
 
 def save_recording(values: dict[str, Any], path: Path) -> None:

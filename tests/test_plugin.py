@@ -48,7 +48,7 @@ class FakeStudent:
 
 
 class FakeReference:
-    def run(self, probe, args, kwargs, *, seed):
+    def run(self, probe, args, kwargs, *, seed, site=""):
         return args[1] * 10
 
 
