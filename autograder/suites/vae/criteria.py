@@ -27,6 +27,8 @@ LEARN_RATE = 3e-3
 #: (z = mu) 201-213, no KL term 375-383. The threshold leaves more than 5 nats to the
 #: reference's worst seed and lies 6.7 below the average-digit baseline.
 LEARN_MAX_NEG_ELBO = 170.0
-REFERENCE_NEG_ELBO = 163.8  #: with the test's own seed
+#: With the test's own seed and the grader's stand-in losses (probes.vae.grader_losses; with
+#: the contract's own functions in their place: 163.8).
+REFERENCE_NEG_ELBO = 163.4
 #: The KL part of the reference's negative ELBO (3.7-4.3 nats).
 REFERENCE_KL = 4.0
