@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ import numpy as np
 
 from autograder import codec
 from autograder.errors import NotGradable, ReferenceFailure, StudentFailure
+from autograder.probes.common import runs_what
 from autograder.worker.client import CallOutcome, Limits, WorkerProcess, memory_size
 
 
@@ -65,6 +67,22 @@ def _coarse(value: Any) -> Any:
 
 
 @dataclass
+class Budget:
+    """The wall time one whole submission may take, shared by its modules.
+
+    Gradescope ends a submission at its timeout (10 minutes unless the course changes it)
+    and the student then gets no result at all; past the budget the remaining tests fail
+    at once, so that every report is still written in time.
+    """
+
+    seconds: float
+    started: float = field(default_factory=time.monotonic)
+
+    def left(self) -> float:
+        return self.seconds - (time.monotonic() - self.started)
+
+
+@dataclass
 class StudentModule:
     """The student's module for one assignment, running in its own worker process.
 
@@ -79,7 +97,11 @@ class StudentModule:
     missing: str = ""
     #: folders the worker must not see (solutions, suites, recorded values, results)
     hide: list[Path] = field(default_factory=list)
+    #: the whole submission's time budget (None: no budget)
+    budget: Budget | None = None
     _worker: WorkerProcess | None = field(default=None, init=False, repr=False)
+    #: student function -> the test in which it did not return
+    _hung: dict[str, str] = field(default_factory=dict, init=False, repr=False)
     _not_gradable: str = field(default="", init=False, repr=False)
     _isolation: list[str] = field(default_factory=list, init=False, repr=False)
 
@@ -90,24 +112,47 @@ class StudentModule:
                                          sandbox={"hide": self.hide})
             self._worker.start()
 
-    def run(self, probe: Callable | str, args: tuple, kwargs: dict, *, seed: int
-            ) -> tuple[Any, str]:
-        """(value, printed output) of one probe call; ``StudentFailure`` if it failed."""
+    def run(self, probe: Callable | str, args: tuple, kwargs: dict, *, seed: int,
+            test: str = "") -> tuple[Any, str]:
+        """(value, printed output) of one probe call; ``StudentFailure`` if it failed.
+
+        ``test`` names the calling test: a function that does not return there is not
+        called again (later tests that need it fail at once, naming that test)."""
         if self.path is None:
             raise NotGradable(self.missing)
         if self._not_gradable:  # decided once: a failed import is not retried per test
             raise NotGradable(self._not_gradable)
+        function = runs_what(probe, args)
+        if function in self._hung:
+            raise StudentFailure(f"not run: {function} did not return in "
+                                 f"{self._hung[function]} (it was stopped there), so the "
+                                 "tests that need it fail at once")
+        limit, by_budget = self.limits.call_seconds, False
+        if self.budget is not None:
+            left = self.budget.left()
+            if left <= 0:
+                raise StudentFailure(self._budget_spent("before this test"))
+            limit, by_budget = min(limit, left), left < limit
         self.start()
-        outcome = self._worker.run(probe_name(probe), args, kwargs, seed=seed,
-                                   seconds=self.limits.call_seconds)
+        outcome = self._worker.run(probe_name(probe), args, kwargs, seed=seed, seconds=limit)
         self._isolation = self._isolation or self._worker.isolation_notes()
         if not outcome.ok and outcome.stage == "load":
             self._not_gradable = explain_import_failure(self.path.name, outcome)
             self.stop()
             raise NotGradable(self._not_gradable)
+        if not outcome.ok and (outcome.error or {}).get("category") == "timeout":
+            if by_budget:
+                raise StudentFailure(self._budget_spent(f"during this test ({function} "
+                                                        "was stopped)"))
+            self._hung[function] = test or "an earlier test"
         if not outcome.ok:
             raise StudentFailure(explain_call_failure(outcome, self.limits)) from None
         return outcome.value, outcome.output
+
+    def _budget_spent(self, when: str) -> str:
+        return (f"not run: the submission's time budget of {self.budget.seconds:g} s was "
+                f"spent {when}; every test after it fails at once so that the results are "
+                "still written in time (see the earlier tests for what took the time)")
 
     def isolation_notes(self) -> list[str]:
         """What the sandbox could not do for this module's worker, if anything."""

@@ -108,7 +108,8 @@ def rng(test_seed: int) -> np.random.Generator:
 def student(request: pytest.FixtureRequest, assignment: str, test_seed: int) -> BoundStudent:
     """The student's module, running in its worker process."""
     handle = request.config.stash[CONTEXT].students[assignment]
-    return BoundStudent(handle, test_seed, request.node.stash.setdefault(_PRINTED, []))
+    return BoundStudent(handle, test_seed, request.node.stash.setdefault(_PRINTED, []),
+                        request.node.name)
 
 
 @pytest.fixture
@@ -137,11 +138,11 @@ class FigureBoard:
 class BoundStudent:
     """The student handle as a test sees it: seeded, and collecting what the code prints."""
 
-    def __init__(self, handle, seed: int, printed: list[str]) -> None:
-        self._handle, self._seed, self._printed = handle, seed, printed
+    def __init__(self, handle, seed: int, printed: list[str], test: str = "") -> None:
+        self._handle, self._seed, self._printed, self._test = handle, seed, printed, test
 
     def run(self, probe: Callable | str, *args, **kwargs) -> Any:
-        value, output = self._handle.run(probe, args, kwargs, seed=self._seed)
+        value, output = self._handle.run(probe, args, kwargs, seed=self._seed, test=self._test)
         if output:
             self._printed.append(output)
         return value

@@ -53,17 +53,17 @@ def namesakes_in_package() -> list[tuple[str, str, str]]:
     for file in sorted(paths.PACKAGE.rglob("*.py")):
         tree = ast.parse(file.read_text())
 
-        def visit(node, prefix: str) -> None:
+        def visit(node, prefix: str, module: str) -> None:
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     qualified = f"{prefix}{child.name}"
                     if child.name in GRADED:
-                        found.append((_dotted(file), qualified, child.name))
-                    visit(child, qualified + ".<locals>.")
+                        found.append((module, qualified, child.name))
+                    visit(child, qualified + ".<locals>.", module)
                 elif isinstance(child, ast.ClassDef):
-                    visit(child, f"{prefix}{child.name}.")
+                    visit(child, f"{prefix}{child.name}.", module)
 
-        visit(tree, "")
+        visit(tree, "", _dotted(file))
     return found
 
 

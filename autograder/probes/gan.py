@@ -35,7 +35,7 @@ import numpy as np
 
 from autograder.datasets import load_digits
 from autograder.probes import digit_classifier
-from autograder.probes.common import function_of, replaced, seeded_keras
+from autograder.probes.common import function_of, replaced, runs, seeded_keras
 from autograder.probes.convert import BadResult, as_array
 from autograder.probes.transposed_conv import describe_layer, flat_layers
 
@@ -98,6 +98,7 @@ def discriminator_outputs(module: ModuleType, images) -> dict:
 
 # -- GAN.sample_noise -------------------------------------------------------------------
 
+@runs("GAN.sample_noise")
 def noise_draws(module: ModuleType, batch_size: int, seed: int) -> dict:
     """Draws of ``sample_noise``: twice from one GAN, once from another GAN with the same
     seed, once with another seed, and twice inside one ``tf.function`` (as under ``fit``)."""
@@ -127,6 +128,7 @@ def noise_draws(module: ModuleType, batch_size: int, seed: int) -> dict:
 
 # -- GAN.train_step, one step -----------------------------------------------------------
 
+@runs("GAN.train_step")
 def one_step(module: ModuleType, real, noise, g_learning_rate: float,
              d_learning_rate: float, weight_seed: int) -> dict:
     """One ``train_step(real)`` of the student's ``GAN`` on the grader's step models.
@@ -185,6 +187,7 @@ def one_step(module: ModuleType, real, noise, g_learning_rate: float,
 
 # -- GAN, a short training run scored by the digit classifier ------------------------------
 
+@runs("GAN.train_step")
 def learns_digits(module: ModuleType, epochs: int, batch_size: int, learning_rate: float,
                   seed: int, n_samples: int, n_shown: int = 8) -> dict:
     """Train the grader's quality models with the student's ``GAN`` and score the samples.

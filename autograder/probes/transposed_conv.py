@@ -29,7 +29,8 @@ Combo = list
 
 
 def keras_conv_lengths(module: ModuleType, combos: list[Combo]) -> list[int]:
-    """The output length ``keras.layers.Conv2D`` gives for each combo; REFUSED if refused."""
+    """The output length ``keras.layers.Conv2D`` gives for each combo; REFUSED if refused
+    (by the layer's shape rule, as for Conv2DTranspose)."""
     return [_conv_length(*combo) for combo in combos]
 
 
@@ -45,31 +46,29 @@ def keras_conv_transpose_lengths(module: ModuleType, combos: list[Combo]) -> lis
     """
     lengths = []
     for n, kernel_size, stride, padding, output_padding in combos:
-        length = _shape_rule(lambda: keras_layers().Conv2DTranspose(
-            1, (kernel_size, 1), (stride, 1), padding,
-            output_padding=None if output_padding is None else (output_padding, 0),
-            **_CHEAP), n)
+        length = _shape_rule(n, "Conv2DTranspose", kernel_size, stride, padding,
+                             output_padding=None if output_padding is None
+                             else (output_padding, 0))
         consistent = length != REFUSED and _conv_length(length, kernel_size, stride,
                                                         padding) == n
         lengths.append(length if consistent else REFUSED)
     return lengths
 
 
-def keras_layers():
+def _conv_length(n: int, kernel_size: int, stride: int, padding: str) -> int:
+    return _shape_rule(n, "Conv2D", kernel_size, stride, padding)
+
+
+def _shape_rule(n: int, layer: str, kernel_size: int, stride: int, padding: str,
+                **options) -> int:
+    """The height ``keras.layers.<layer>`` gives a (1, n, 1, 1) input by its shape rule;
+    REFUSED where Keras refuses the combination."""
     import keras
 
-    return keras.layers
-
-
-def _conv_length(n: int, kernel_size: int, stride: int, padding: str) -> int:
-    return _shape_rule(lambda: keras_layers().Conv2D(1, (kernel_size, 1), (stride, 1), padding,
-                                                     **_CHEAP), n)
-
-
-def _shape_rule(make, n: int) -> int:
-    """The height a layer's shape rule gives for a (1, n, 1, 1) input; REFUSED if refused."""
     try:
-        return int(make().compute_output_shape((1, n, 1, 1))[1])
+        made = getattr(keras.layers, layer)(1, (kernel_size, 1), (stride, 1), padding,
+                                            **options, **_CHEAP)
+        return int(made.compute_output_shape((1, n, 1, 1))[1])
     except Exception:  # noqa: BLE001 - Keras refuses with ValueError (or TypeError)
         return REFUSED
 

@@ -26,7 +26,7 @@ from types import ModuleType
 import numpy as np
 
 from autograder.datasets import load_digits
-from autograder.probes.common import function_of, replaced, seeded_keras
+from autograder.probes.common import function_of, replaced, runs, seeded_keras
 from autograder.probes.convert import BadResult, as_array
 
 #: Probabilities are clipped into [EPSILON, 1 - EPSILON] before their logarithm (Keras').
@@ -357,6 +357,7 @@ def _tiny_models() -> tuple:
 
 # -- VAE: call and train_step -----------------------------------------------------------------
 
+@runs("VAE.call")
 def call_with_draws(module: ModuleType, spec: dict, x, eps, training: bool | None,
                     standins: list = LOSS_FUNCTIONS, isolated: bool = False) -> dict:
     """``vae(x)`` (or ``vae(x, training=...)``) on the grader's models, ``sample_eps``
@@ -376,6 +377,7 @@ def call_with_draws(module: ModuleType, spec: dict, x, eps, training: bool | Non
             "shapes": draws.requested, "used": sorted(used)}
 
 
+@runs("VAE.train_step")
 def train_steps(module: ModuleType, spec: dict, batches: list, draws: list, beta: float,
                 learning_rate: float, as_tuple: bool = False,
                 standins: list = LOSS_FUNCTIONS, isolated: bool = False) -> dict:
@@ -384,9 +386,10 @@ def train_steps(module: ModuleType, spec: dict, batches: list, draws: list, beta
     Compiled with plain SGD (a weight moves by exactly ``-learning_rate * gradient``) and
     run as ``fit`` runs it: inside ``tf.function``, without AutoGraph. ``sample_eps``
     answers ``draws[i]`` in step i and counts its calls; the module's functions named in
-    ``standins`` are the grader's stand-ins (``used``: those the step called). With ``as_tuple`` each batch is
-    given as ``(x, x)``. Returns every weight before and after, what each step returned, the
-    ``sample_eps`` calls of each step, and the model's metrics afterwards.
+    ``standins`` are the grader's stand-ins. With ``as_tuple`` each batch is given as
+    ``(x, x)``. Returns every weight before and after, what each step returned, the
+    ``sample_eps`` calls of each step, the model's metrics afterwards, and which stand-ins
+    the steps called (``used``).
     """
     keras, tf = seeded_keras(), _tf()
     encoder, decoder = grader_models(spec)
@@ -488,6 +491,7 @@ def _metric_results(model) -> dict:
 
 # -- VAE: a short training run on the digits -----------------------------------------------
 
+@runs("VAE.train_step")
 def fit_digits(module: ModuleType, latent_dim: int, hidden: int, epochs: int,
                batch_size: int, learning_rate: float, seed: int, grid: int = 8) -> dict:
     """``VAE(grader encoder, grader decoder, beta=1, seed).fit(training digits)``.
