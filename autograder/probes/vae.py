@@ -7,8 +7,11 @@ and returns plain numbers and arrays. Each probe grades one function or method:
   test) in place of the student's ``reconstruction_loss`` and ``kl_divergence``;
 - the ``VAE`` class is graded on small models the grader builds (``grader_models``) with
   fixed weights, never on the student's ``build_encoder``/``build_decoder``, and with the
-  grader's loss functions (``grader_losses``) in place of the student's module functions,
-  so that a mistake in ``kl_divergence`` costs the ``kl_divergence`` tests only;
+  grader's stand-in functions (``grader_losses``: deliberately not the assignment's
+  formulas) in place of the student's module functions, so that a mistake in
+  ``kl_divergence`` costs the ``kl_divergence`` tests only; the reference runs with the
+  stand-ins the student's code called and its own functions for the rest, so a formula
+  written inline is graded as correct too;
 - ``sample_eps`` is replaced on the model by the grader's fixed draws whenever two runs of
   a training step must be compared number for number (``train_steps``, ``call_with_draws``).
 
