@@ -11,7 +11,6 @@ answer, the grader is wrong, not the style.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from conftest import REPO, run_cli
