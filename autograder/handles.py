@@ -116,13 +116,14 @@ class StudentModule:
             test: str = "") -> tuple[Any, str]:
         """(value, printed output) of one probe call; ``StudentFailure`` if it failed.
 
-        ``test`` names the calling test: a function that does not return there is not
-        called again (later tests that need it fail at once, naming that test)."""
+        ``test`` names the calling test: a training function (a probe marked with
+        ``probes.common.runs``) that does not return there is not called again (later tests
+        that need it fail at once, naming that test)."""
         if self.path is None:
             raise NotGradable(self.missing)
         if self._not_gradable:  # decided once: a failed import is not retried per test
             raise NotGradable(self._not_gradable)
-        function = runs_what(probe, args)
+        function = runs_what(probe)
         if function in self._hung:
             raise StudentFailure(f"not run: {function} did not return in "
                                  f"{self._hung[function]} (it was stopped there), so the "
@@ -142,9 +143,11 @@ class StudentModule:
             raise NotGradable(self._not_gradable)
         if not outcome.ok and (outcome.error or {}).get("category") == "timeout":
             if by_budget:
-                raise StudentFailure(self._budget_spent(f"during this test ({function} "
-                                                        "was stopped)"))
-            self._hung[function] = test or "an earlier test"
+                stopped = function or probe_name(probe).rsplit(":", 1)[-1]
+                raise StudentFailure(self._budget_spent(f"during this test ({stopped} was "
+                                                        "stopped)"))
+            if function is not None:
+                self._hung[function] = test or "an earlier test"
         if not outcome.ok:
             raise StudentFailure(explain_call_failure(outcome, self.limits)) from None
         return outcome.value, outcome.output

@@ -10,9 +10,11 @@ from autograder.probes.convert import as_array, as_int
 
 
 def runs(function: str):
-    """Mark a probe with the student function it runs (``"GAN.train_step"``): once that
-    function has hung in one test, the later tests that need it fail at once instead of
-    waiting out their own limit again (``handles.StudentModule``)."""
+    """Mark a probe with the student function it trains or steps (``"GAN.train_step"``):
+    once that function has hung in one test, the later tests that run it fail at once
+    instead of waiting out their long limit again (``handles.StudentModule``). Unmarked
+    probes call quick functions that may hang on some inputs only: those are tried again
+    (the submission's time budget bounds the total)."""
 
     def mark(probe):
         probe.runs = function
@@ -21,15 +23,10 @@ def runs(function: str):
     return mark
 
 
-def runs_what(probe, args: tuple) -> str:
-    """The student function a probe call runs: its mark, the function ``call`` names, or
-    the probe's own name."""
-    if getattr(probe, "__name__", "") in ("call", "call_int") and \
-            getattr(probe, "__module__", "") == __name__ and args and isinstance(args[0], str):
-        return args[0]
-    if isinstance(getattr(probe, "runs", None), str):
-        return probe.runs
-    return getattr(probe, "__name__", str(probe).rsplit(":", 1)[-1])
+def runs_what(probe) -> str | None:
+    """The student function a marked probe runs; None for an unmarked probe."""
+    function = getattr(probe, "runs", None)
+    return function if isinstance(function, str) else None
 
 
 def call(module: ModuleType, function: str, *args, **kwargs):
