@@ -32,6 +32,10 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--seed", type=int, default=None, help="base seed (default: fixed)")
     grade.add_argument("--time-scale", type=float, default=1.0, metavar="X",
                        help="multiply every time limit by X (e.g. 2 on a slow machine)")
+    grade.add_argument("--budget", type=float, default=None, metavar="SECONDS",
+                       help="wall time for each whole submission; past it the remaining "
+                            "tests fail at once and every report is still written (default: "
+                            "480, fitted to Gradescope's 10-minute timeout; 0: none)")
     grade.add_argument("--reference-cache", metavar="FILE", help=argparse.SUPPRESS)
 
     check = verbs.add_parser("check", help="self-check: visible tests, recorded answers")
@@ -75,7 +79,10 @@ def main(argv: list[str] | None = None) -> int:
             from autograder import grade
             from autograder.session import DEFAULT_SEED
 
+            budget = grade.main.__kwdefaults__["budget"] if arguments.budget is None \
+                else arguments.budget
             return grade.main(
+                budget=budget,
                 submissions=arguments.submissions, assignments=arguments.assignments,
                 results=arguments.results, junit_file=arguments.junit, fmt=arguments.format,
                 seed=DEFAULT_SEED if arguments.seed is None else arguments.seed,

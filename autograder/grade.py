@@ -8,7 +8,7 @@ from pathlib import Path
 from autograder import assignments as registry
 from autograder import codec, paths
 from autograder.errors import UsageError
-from autograder.session import DEFAULT_SEED, References, grade_submission
+from autograder.session import DEFAULT_BUDGET_SECONDS, DEFAULT_SEED, References, grade_submission
 from autograder.views import gradescope, html, junit, markdown, table
 from autograder.worker.client import become_subreaper
 
@@ -19,11 +19,13 @@ def main(*, submissions: list[str], assignments: list[str] | None = None,
          results: str | None = None, junit_file: str | None = None, fmt: str = "table",
          seed: int = DEFAULT_SEED, html_file: str | None = None,
          markdown_file: str | None = None, reference_cache: str | None = None,
-         time_scale: float = 1.0, out=sys.stdout) -> int:
+         time_scale: float = 1.0, budget: float | None = DEFAULT_BUDGET_SECONDS,
+         out=sys.stdout) -> int:
     """Grade each submission; print in ``fmt``; write results.json / JUnit / HTML for one.
 
     ``reference_cache`` names expected values computed beforehand (``autograder batch``
     records them once for a whole class); any value missing from it is computed live.
+    ``budget`` bounds each submission's wall time in seconds (None or 0: no bound).
 
     Returns 0 when grading completed (whatever the scores), 1 when the grader itself
     failed on a suite. Raises ``UsageError`` for arguments it cannot work with.
@@ -33,6 +35,8 @@ def main(*, submissions: list[str], assignments: list[str] | None = None,
         raise UsageError("no submission given")
     if not 0.01 <= time_scale <= 100:
         raise UsageError("--time-scale must be between 0.01 and 100")
+    if budget is not None and budget < 0:
+        raise UsageError("--budget must be 0 (no budget) or a number of seconds")
     if fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
     for name in assignments or []:
@@ -51,6 +55,7 @@ def main(*, submissions: list[str], assignments: list[str] | None = None,
             written = [results, junit_file, html_file, markdown_file]
             run = grade_submission(submission, names=assignments, references=references,
                                    seed=seed, time_scale=time_scale,
+                                   budget_seconds=budget or None,
                                    hide=[Path(f).resolve().parent for f in written if f])
             runs.append(run)
             # The plain views first: the HTML report draws figures, the slowest part.

@@ -14,6 +14,7 @@ from pathlib import Path
 from autograder import assignments as registry
 from autograder import paths
 from autograder.errors import UsageError
+from autograder.session import DEFAULT_BUDGET_SECONDS
 
 SETUP_SH = """#!/usr/bin/env bash
 # Gradescope runs this once, as root, while it builds the autograder image.
@@ -33,7 +34,10 @@ PYTHON="${{AUTOGRADER_PYTHON:-/autograder/venv/bin/python}}"
 RESULTS="$ROOT/results/results.json"
 mkdir -p "$ROOT/results"
 cd "$ROOT/source"
-"$PYTHON" -m autograder grade "$ROOT/submission" {assignments} --results "$RESULTS"
+# --budget: Gradescope stops a submission at its timeout (10 minutes by default) and shows
+# nothing; past the budget the remaining tests fail at once and results.json is written.
+"$PYTHON" -m autograder grade "$ROOT/submission" {assignments} --results "$RESULTS" \\
+    --budget "${{AUTOGRADER_BUDGET:-{budget:g}}}"
 status=$?
 if [ ! -s "$RESULTS" ]; then
     # The grader itself failed: still give Gradescope a valid file that says so.
@@ -61,7 +65,8 @@ def main(*, names: list[str], out: str | Path, log=sys.stdout) -> int:
     flags = " ".join(f"--assignment {a.name}" for a in chosen)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
         _add_text(bundle, "setup.sh", SETUP_SH)
-        _add_text(bundle, "run_autograder", RUN_AUTOGRADER.format(assignments=flags))
+        _add_text(bundle, "run_autograder",
+                  RUN_AUTOGRADER.format(assignments=flags, budget=DEFAULT_BUDGET_SECONDS))
         for name in ("requirements.txt", "pyproject.toml"):
             bundle.write(paths.ROOT / name, name)
         _add_tree(bundle, paths.PACKAGE, "autograder")

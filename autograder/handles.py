@@ -6,19 +6,31 @@
 Both have the same ``run(probe, args, kwargs, seed)``; one test body serves official
 grading (live reference from ``solutions/``) and the student's self-check (values that
 ``autograder build`` recorded), and the recorder that produces those values.
+
+A live reference caches by *content* (``call_key``: probe, inputs, seed), which is right
+on one machine. Recorded values are found by *site* (the test's id and the call's order in
+that test, ``site``): inputs that come out of TensorFlow differ in their last bit from one
+CPU to another, so a hash of them would miss on a student's machine. A coarse signature of
+the call (probe, seed, exact ints and text, shapes and dtypes of arrays) is stored beside
+each value, so a stale recording is reported as out of date instead of answering wrongly.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from autograder import codec
 from autograder.errors import NotGradable, ReferenceFailure, StudentFailure
+from autograder.probes.common import runs_what
 from autograder.worker.client import CallOutcome, Limits, WorkerProcess, memory_size
 
 
@@ -33,6 +45,41 @@ def call_key(probe: str, args: tuple, kwargs: dict, seed: int) -> str:
     """The identity of one probe call: same probe, inputs and seed, same expected value."""
     return codec.fingerprint({"probe": probe, "args": list(args), "kwargs": kwargs,
                               "seed": seed})
+
+
+def call_signature(probe: str, args: tuple, kwargs: dict, seed: int) -> str:
+    """What identifies a call across machines: floats stand for their type and shape only."""
+    return json.dumps({"probe": probe, "seed": seed, "args": _coarse(list(args)),
+                       "kwargs": _coarse(kwargs)}, sort_keys=True)
+
+
+def _coarse(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _coarse(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_coarse(v) for v in value]
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return "float"
+    array = np.asarray(value)
+    return f"array{list(array.shape)}:{array.dtype.str}"
+
+
+@dataclass
+class Budget:
+    """The wall time one whole submission may take, shared by its modules.
+
+    Gradescope ends a submission at its timeout (10 minutes unless the course changes it)
+    and the student then gets no result at all; past the budget the remaining tests fail
+    at once, so that every report is still written in time.
+    """
+
+    seconds: float
+    started: float = field(default_factory=time.monotonic)
+
+    def left(self) -> float:
+        return self.seconds - (time.monotonic() - self.started)
 
 
 @dataclass
@@ -50,7 +97,11 @@ class StudentModule:
     missing: str = ""
     #: folders the worker must not see (solutions, suites, recorded values, results)
     hide: list[Path] = field(default_factory=list)
+    #: the whole submission's time budget (None: no budget)
+    budget: Budget | None = None
     _worker: WorkerProcess | None = field(default=None, init=False, repr=False)
+    #: student function -> the test in which it did not return
+    _hung: dict[str, str] = field(default_factory=dict, init=False, repr=False)
     _not_gradable: str = field(default="", init=False, repr=False)
     _isolation: list[str] = field(default_factory=list, init=False, repr=False)
 
@@ -61,24 +112,50 @@ class StudentModule:
                                          sandbox={"hide": self.hide})
             self._worker.start()
 
-    def run(self, probe: Callable | str, args: tuple, kwargs: dict, *, seed: int
-            ) -> tuple[Any, str]:
-        """(value, printed output) of one probe call; ``StudentFailure`` if it failed."""
+    def run(self, probe: Callable | str, args: tuple, kwargs: dict, *, seed: int,
+            test: str = "") -> tuple[Any, str]:
+        """(value, printed output) of one probe call; ``StudentFailure`` if it failed.
+
+        ``test`` names the calling test: a training function (a probe marked with
+        ``probes.common.runs``) that does not return there is not called again (later tests
+        that need it fail at once, naming that test)."""
         if self.path is None:
             raise NotGradable(self.missing)
         if self._not_gradable:  # decided once: a failed import is not retried per test
             raise NotGradable(self._not_gradable)
+        function = runs_what(probe)
+        if function in self._hung:
+            raise StudentFailure(f"not run: {function} did not return in "
+                                 f"{self._hung[function]} (it was stopped there), so the "
+                                 "tests that need it fail at once")
+        limit, by_budget = self.limits.call_seconds, False
+        if self.budget is not None:
+            left = self.budget.left()
+            if left <= 0:
+                raise StudentFailure(self._budget_spent("before this test"))
+            limit, by_budget = min(limit, left), left < limit
         self.start()
-        outcome = self._worker.run(probe_name(probe), args, kwargs, seed=seed,
-                                   seconds=self.limits.call_seconds)
+        outcome = self._worker.run(probe_name(probe), args, kwargs, seed=seed, seconds=limit)
         self._isolation = self._isolation or self._worker.isolation_notes()
         if not outcome.ok and outcome.stage == "load":
             self._not_gradable = explain_import_failure(self.path.name, outcome)
             self.stop()
             raise NotGradable(self._not_gradable)
+        if not outcome.ok and (outcome.error or {}).get("category") == "timeout":
+            if by_budget:
+                stopped = function or probe_name(probe).rsplit(":", 1)[-1]
+                raise StudentFailure(self._budget_spent(f"during this test ({stopped} was "
+                                                        "stopped)"))
+            if function is not None:
+                self._hung[function] = test or "an earlier test"
         if not outcome.ok:
             raise StudentFailure(explain_call_failure(outcome, self.limits)) from None
         return outcome.value, outcome.output
+
+    def _budget_spent(self, when: str) -> str:
+        return (f"not run: the submission's time budget of {self.budget.seconds:g} s was "
+                f"spent {when}; every test after it fails at once so that the results are "
+                "still written in time (see the earlier tests for what took the time)")
 
     def isolation_notes(self) -> list[str]:
         """What the sandbox could not do for this module's worker, if anything."""
@@ -131,7 +208,10 @@ class LiveReference:
                                          limits)
             self._worker.start()
 
-    def run(self, probe: Callable | str, args: tuple, kwargs: dict, *, seed: int) -> Any:
+    def run(self, probe: Callable | str, args: tuple, kwargs: dict, *, seed: int,
+            site: str = "") -> Any:
+        """The reference's value; ``site`` (test id and call order) matters only to a
+        recording."""
         name = probe_name(probe)
         key = call_key(name, args, kwargs, seed)
         if key not in self.cache:
@@ -164,15 +244,18 @@ class RecordedReference:
     def start(self) -> None:
         pass
 
-    def run(self, probe: Callable | str, args: tuple, kwargs: dict, *, seed: int) -> Any:
+    def run(self, probe: Callable | str, args: tuple, kwargs: dict, *, seed: int,
+            site: str = "") -> Any:
         if self._values is None:
             self._values = load_recording(self.path)
-        key = call_key(probe_name(probe), args, kwargs, seed)
-        if key not in self._values:
+        entry = self._values.get(site)
+        signature = call_signature(probe_name(probe), args, kwargs, seed)
+        if not isinstance(entry, dict) or entry.get("call") != signature \
+                or "value" not in entry:
             raise ReferenceFailure(
-                f"no recorded expected value for this check in {self.path.name}; the "
-                "assignment files are out of date (staff: run `autograder build`)")
-        return self._values[key]
+                f"no recorded expected value for this check ({site}) in {self.path.name}; "
+                "the assignment files are out of date (staff: run `autograder build`)")
+        return entry["value"]
 
     def stop(self) -> None:
         pass
@@ -180,10 +263,26 @@ class RecordedReference:
 
 @dataclass
 class RecordingReference(LiveReference):
-    """A live reference that remembers every value it produced, for ``build``."""
+    """A live reference that remembers every value it produced, for ``build`` (by site)
+    and for a batch's cache (by content)."""
+
+    sites: dict[str, Any] = field(default_factory=dict)
+
+    def run(self, probe: Callable | str, args: tuple, kwargs: dict, *, seed: int,
+            site: str = "") -> Any:
+        value = super().run(probe, args, kwargs, seed=seed)
+        if site:
+            self.sites[site] = {"call": call_signature(probe_name(probe), args, kwargs, seed),
+                                "value": value}
+        return value
 
     def recording(self) -> dict[str, Any]:
+        """Values by call key: a batch's reference cache, for this machine only."""
         return dict(sorted(self.cache.items()))
+
+    def recording_by_site(self) -> dict[str, Any]:
+        """Values by test id and call order: the recording students check against."""
+        return dict(sorted(self.sites.items()))
 
 
 def save_recording(values: dict[str, Any], path: Path) -> None:

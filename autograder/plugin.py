@@ -108,14 +108,16 @@ def rng(test_seed: int) -> np.random.Generator:
 def student(request: pytest.FixtureRequest, assignment: str, test_seed: int) -> BoundStudent:
     """The student's module, running in its worker process."""
     handle = request.config.stash[CONTEXT].students[assignment]
-    return BoundStudent(handle, test_seed, request.node.stash.setdefault(_PRINTED, []))
+    return BoundStudent(handle, test_seed, request.node.stash.setdefault(_PRINTED, []),
+                        request.node.name)
 
 
 @pytest.fixture
 def reference(request: pytest.FixtureRequest, assignment: str, test_seed: int
               ) -> BoundReference:
     """The reference: the solution (official grading) or recorded values (self-check)."""
-    return BoundReference(request.config.stash[CONTEXT].references[assignment], test_seed)
+    return BoundReference(request.config.stash[CONTEXT].references[assignment], test_seed,
+                          request.node.nodeid)
 
 
 @pytest.fixture
@@ -138,11 +140,11 @@ class FigureBoard:
 class BoundStudent:
     """The student handle as a test sees it: seeded, and collecting what the code prints."""
 
-    def __init__(self, handle, seed: int, printed: list[str]) -> None:
-        self._handle, self._seed, self._printed = handle, seed, printed
+    def __init__(self, handle, seed: int, printed: list[str], test: str = "") -> None:
+        self._handle, self._seed, self._printed, self._test = handle, seed, printed, test
 
     def run(self, probe: Callable | str, *args, **kwargs) -> Any:
-        value, output = self._handle.run(probe, args, kwargs, seed=self._seed)
+        value, output = self._handle.run(probe, args, kwargs, seed=self._seed, test=self._test)
         if output:
             self._printed.append(output)
         return value
@@ -156,13 +158,21 @@ class BoundStudent:
 
 
 class BoundReference:
-    """The reference handle as a test sees it, with the same seed as the student's."""
+    """The reference handle as a test sees it, with the same seed as the student's.
 
-    def __init__(self, handle, seed: int) -> None:
-        self._handle, self._seed = handle, seed
+    Each call carries its site, ``"<test id> #<n>"`` (the n-th reference call of the test):
+    recorded values are found by it, never by a hash of inputs that may have come out of
+    TensorFlow and differ in the last bit on another CPU.
+    """
+
+    def __init__(self, handle, seed: int, test_id: str = "") -> None:
+        self._handle, self._seed, self._test_id = handle, seed, test_id
+        self._calls = 0
 
     def run(self, probe: Callable | str, *args, **kwargs) -> Any:
-        return self._handle.run(probe, args, kwargs, seed=self._seed)
+        self._calls += 1
+        site = f"{self._test_id} #{self._calls}"
+        return self._handle.run(probe, args, kwargs, seed=self._seed, site=site)
 
     def call(self, function: str, *args, **kwargs) -> np.ndarray:
         return self.run(common.call, function, *args, **kwargs)

@@ -18,13 +18,25 @@ import pytest
 
 from autograder import __version__, paths
 from autograder import assignments as registry
-from autograder.handles import LiveReference, RecordedReference, RecordingReference, StudentModule
+from autograder.handles import (
+    Budget,
+    LiveReference,
+    RecordedReference,
+    RecordingReference,
+    StudentModule,
+)
 from autograder.plugin import GradingContext
 from autograder.results import RunResult, TestResult
 from autograder.submission import Submission
 from autograder.worker.client import Limits
 
 DEFAULT_SEED = 20261121
+#: Wall time for one whole submission in official grading. Gradescope stops a submission at
+#: 10 minutes unless the course sets another timeout, and then shows no result at all; 8
+#: minutes leave 2 for the container, the grader's start and the reports (the one wait the
+#: budget does not cut short is a module's import, at most a minute). A correct submission
+#: of all six assignments takes about 70 s on two cores.
+DEFAULT_BUDGET_SECONDS = 480.0
 #: What a student's worker never sees: the solutions, the grading suites (hidden tests),
 #: the recorded expected values, and the project's own tests and examples.
 PRIVATE_FOLDERS = [paths.SOLUTIONS, paths.SUITES, paths.ASSIGNMENTS, paths.ROOT / "tests",
@@ -67,17 +79,20 @@ class References:
 def grade_submission(source: str | Path, *, names: list[str] | None, references: References,
                      seed: int = DEFAULT_SEED, include_hidden: bool = True,
                      select: str | None = None, hide: list[Path] = (),
-                     time_scale: float = 1.0) -> RunResult:
+                     time_scale: float = 1.0, budget_seconds: float | None = None
+                     ) -> RunResult:
     """Grade one submission (folder or .zip) and return the result model.
 
     With ``names`` None, every assignment module found is graded; named assignments that
     are missing score zero with an explanation. ``select`` is a pytest ``-k`` expression
     (e.g. one function's name) to run only some tests. ``hide`` adds folders the student's
     workers must not see (where results are written); ``time_scale`` multiplies every time
-    limit (a slow machine wants more). Raises ``UsageError`` only when the
-    submission path itself is unusable.
+    limit (a slow machine wants more); ``budget_seconds`` bounds the whole submission's
+    wall time (past it the remaining tests fail at once, with a message). Raises
+    ``UsageError`` only when the submission path itself is unusable.
     """
     started = time.monotonic()
+    budget = Budget(budget_seconds) if budget_seconds else None
     with Submission(source) as submission:
         wanted = names or list(registry.ASSIGNMENTS)
         located = submission.locate(wanted, explicit=names is not None)
@@ -89,7 +104,7 @@ def grade_submission(source: str | Path, *, names: list[str] | None, references:
                 else None,
                 scaled(registry.get(name).limits, time_scale), seed,
                 missing=located.missing.get(name, ""),
-                hide=[*PRIVATE_FOLDERS, *hide])
+                hide=[*PRIVATE_FOLDERS, *hide], budget=budget)
             for name in to_grade
         }
         context = GradingContext(students, {n: references.get(n) for n in to_grade},

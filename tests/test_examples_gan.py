@@ -147,6 +147,13 @@ CORRECT = {
          "            still = keras.ops.stop_gradient(fake_images)\n"
          "            d_loss = discriminator_loss(\n"
          "                real_logits, self.discriminator(still, training=True))\n")),
+    "@tf.function on train_step, as TensorFlow's DCGAN tutorial writes it": mutant(
+        ("    def train_step(self, real_images: tf.Tensor)",
+         "    @tf.function\n    def train_step(self, real_images: tf.Tensor)")),
+    "@tf.function(jit_compile=True) and the batch size from tf.shape": mutant(
+        ("    def train_step(self, real_images: tf.Tensor)",
+         "    @tf.function(jit_compile=True)\n    def train_step(self, real_images: tf.Tensor)"),
+        ("batch_size = keras.ops.shape(real_images)[0]", "batch_size = tf.shape(real_images)[0]")),
     "the batch's losses returned, not the trackers'": mutant(
         ('return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}',
          'return {"g_loss": g_loss, "d_loss": d_loss}')),

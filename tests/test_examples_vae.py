@@ -219,6 +219,18 @@ CORRECT = [
              ('return {"loss": loss, "reconstruction_loss": reconstruction, "kl_loss": kl}',
               "return {m.name: m.result() for m in self.metrics}")),
             "hidden::test_VAE_train_step_tracks_running_means"),
+    Variant("keras-io's trackers: total_loss, running means returned",
+            (('keras.metrics.Mean(name="loss")', 'keras.metrics.Mean(name="total_loss")'),
+             ('return {"loss": loss, "reconstruction_loss": reconstruction, "kl_loss": kl}',
+              'return {"loss": self.loss_tracker.result(), "reconstruction_loss": '
+              'self.reconstruction_loss_tracker.result(), "kl_loss": '
+              'self.kl_loss_tracker.result()}')),
+            "hidden::test_VAE_train_step_tracks_running_means"),
+    Variant("@tf.function on train_step, eps shape from tf.shape",
+            (("    def train_step(self, data):",
+              "    @tf.function\n    def train_step(self, data):"),
+             (STEP, STEP.replace("ops.shape(mu)", "tf.shape(mu)"))),
+            "visible::test_VAE_train_step_weights_kl_by_beta"),
     Variant("one persistent tape over two losses summed",
             (("with tf.GradientTape() as tape:", "with tf.GradientTape(persistent=True) "
                                                  "as tape:"),

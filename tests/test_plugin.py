@@ -40,7 +40,7 @@ def test_grader_bug(student):
 class FakeStudent:
     """f(1) is right, f(2) is wrong, g raises: what a worker would report."""
 
-    def run(self, probe, args, kwargs, *, seed):
+    def run(self, probe, args, kwargs, *, seed, test=""):
         name, value = args
         if name == "g":
             raise StudentFailure("your code raised ValueError: no")
@@ -48,12 +48,12 @@ class FakeStudent:
 
 
 class FakeReference:
-    def run(self, probe, args, kwargs, *, seed):
+    def run(self, probe, args, kwargs, *, seed, site=""):
         return args[1] * 10
 
 
 class MissingStudent:
-    def run(self, probe, args, kwargs, *, seed):
+    def run(self, probe, args, kwargs, *, seed, test=""):
         raise NotGradable("not gradable: demo.py could not be imported.")
 
 

@@ -29,7 +29,7 @@ def record_expected(assignment: Assignment, target: Path) -> None:
                       else "no visible tests ran")
             raise BuildError(f"the solution of {name} does not pass its own visible tests; "
                              f"nothing recorded. {reason}")
-        values = references.get(name).recording()
+        values = references.get(name).recording_by_site()
     finally:
         references.close()
     save_recording(values, target / paths.recorded_values(name).name)

@@ -24,7 +24,7 @@ from types import ModuleType
 import numpy as np
 
 from autograder.datasets import grading_digits
-from autograder.probes.common import function_of, replaced, seeded_keras
+from autograder.probes.common import function_of, replaced, runs, seeded_keras
 from autograder.probes.convert import BadResult, as_array
 
 #: How much of a ``tf.data.Dataset`` given to ``fit`` is looked at.
@@ -131,6 +131,7 @@ def grader_model(latent_dim: int = 16, hidden: int = 256):
     return keras.Model(image, layers.Reshape((28, 28, 1))(h), name="grader_autoencoder")
 
 
+@runs("train_autoencoder")
 def train_grader_model(module: ModuleType, epochs: int, noise_std: float, seed: int,
                        eval_noise_std: float = 0.5) -> dict:
     """``train_autoencoder(grader_model(), x_train, x_val, epochs, noise_std, seed)``.

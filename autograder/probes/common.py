@@ -9,6 +9,26 @@ from types import ModuleType
 from autograder.probes.convert import as_array, as_int
 
 
+def runs(function: str):
+    """Mark a probe with the student function it trains or steps (``"GAN.train_step"``):
+    once that function has hung in one test, the later tests that run it fail at once
+    instead of waiting out their long limit again (``handles.StudentModule``). Unmarked
+    probes call quick functions that may hang on some inputs only: those are tried again
+    (the submission's time budget bounds the total)."""
+
+    def mark(probe):
+        probe.runs = function
+        return probe
+
+    return mark
+
+
+def runs_what(probe) -> str | None:
+    """The student function a marked probe runs; None for an unmarked probe."""
+    function = getattr(probe, "runs", None)
+    return function if isinstance(function, str) else None
+
+
 def call(module: ModuleType, function: str, *args, **kwargs):
     """``module.function(*args, **kwargs)`` converted with ``np.asarray``."""
     result = function_of(module, function)(*args, **kwargs)

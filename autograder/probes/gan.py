@@ -35,7 +35,7 @@ import numpy as np
 
 from autograder.datasets import grading_digits
 from autograder.probes import digit_classifier
-from autograder.probes.common import function_of, replaced, seeded_keras
+from autograder.probes.common import function_of, replaced, runs, seeded_keras
 from autograder.probes.convert import BadResult, as_array
 from autograder.probes.transposed_conv import describe_layer, flat_layers
 
@@ -98,6 +98,7 @@ def discriminator_outputs(module: ModuleType, images) -> dict:
 
 # -- GAN.sample_noise -------------------------------------------------------------------
 
+@runs("GAN.sample_noise")
 def noise_draws(module: ModuleType, batch_size: int, seed: int) -> dict:
     """Draws of ``sample_noise``: twice from one GAN, once from another GAN with the same
     seed, once with another seed, and twice inside one ``tf.function`` (as under ``fit``)."""
@@ -127,6 +128,7 @@ def noise_draws(module: ModuleType, batch_size: int, seed: int) -> dict:
 
 # -- GAN.train_step, one step -----------------------------------------------------------
 
+@runs("GAN.train_step")
 def one_step(module: ModuleType, real, noise, g_learning_rate: float,
              d_learning_rate: float, weight_seed: int) -> dict:
     """One ``train_step(real)`` of the student's ``GAN`` on the grader's step models.
@@ -151,17 +153,7 @@ def one_step(module: ModuleType, real, noise, g_learning_rate: float,
     before = {"generator": _weights(generator), "discriminator": _weights(discriminator)}
 
     losses = CountedLosses()
-    noise_calls: list[int] = []
-
-    def sample_noise(batch_size):
-        noise_calls.append(_int_or_minus_one(batch_size))
-        n = noise_calls[-1]
-        if len(noise_calls) == 1 and n == len(noise):
-            draws = noise
-        else:  # a second draw, or one of the wrong size, gets other numbers
-            draws = np.random.default_rng([len(noise_calls), max(n, 0)]).standard_normal(
-                (n if n > 0 else len(noise), noise_dim))
-        return keras.ops.convert_to_tensor(draws.astype(np.float32))
+    draws = FixedNoise(noise)
 
     owners = {"generator": generator, "discriminator": discriminator}
     applied: dict[str, list[dict]] = {"g_optimizer": [], "d_optimizer": []}
@@ -171,14 +163,14 @@ def one_step(module: ModuleType, real, noise, g_learning_rate: float,
                                              applied["g_optimizer"]),
                     d_optimizer=_watched_sgd(d_learning_rate, "d_optimizer", owners,
                                              applied["d_optimizer"]))
-        gan.sample_noise = sample_noise
+        gan.sample_noise = draws.sample_noise
         for record in flags.values():
             record.clear()
         returned = gan.train_step(keras.ops.convert_to_tensor(real))
 
     after = {"generator": _weights(generator), "discriminator": _weights(discriminator)}
     result = {
-        "noise_calls": noise_calls,
+        "noise_calls": draws.calls(),
         "loss_calls": dict(losses.calls),
         "optimizer_calls": applied,
         "training_flags": flags,
@@ -195,6 +187,7 @@ def one_step(module: ModuleType, real, noise, g_learning_rate: float,
 
 # -- GAN, a short training run scored by the digit classifier ------------------------------
 
+@runs("GAN.train_step")
 def learns_digits(module: ModuleType, epochs: int, batch_size: int, learning_rate: float,
                   seed: int, n_samples: int, n_shown: int = 8) -> dict:
     """Train the grader's quality models with the student's ``GAN`` and score the samples.
@@ -322,9 +315,54 @@ class CountedLosses:
 
     @contextmanager
     def installed(self, module: ModuleType):
-        with replaced(module, {"generator_loss": self.generator_loss,
-                               "discriminator_loss": self.discriminator_loss}):
+        import tensorflow as tf
+
+        # Not converted by AutoGraph when a student's @tf.function calls them.
+        keep = tf.autograph.experimental.do_not_convert
+        with replaced(module, {"generator_loss": keep(self.generator_loss),
+                               "discriminator_loss": keep(self.discriminator_loss)}):
             yield self
+
+
+class FixedNoise:
+    """A ``sample_noise`` that hands out the grader's draws and records each call's size.
+
+    It works wherever the student's ``train_step`` runs it: eagerly, traced by
+    ``tf.function`` (with AutoGraph converting the student's code: this function is marked
+    not to be converted), inside ``fit`` and under ``jit_compile``, with a batch size that
+    is an int or a symbolic tensor. Calls and sizes are counted in variables, at run time.
+    The first call of a step gets ``noise`` (its first ``batch_size`` rows, other numbers
+    beyond them); any further call gets other numbers.
+    """
+
+    MAX_CALLS = 8
+
+    def __init__(self, noise: np.ndarray) -> None:
+        import tensorflow as tf
+
+        self.tf = tf
+        n, noise_dim = noise.shape
+        rows = max(4 * n, 64)
+        other = np.random.default_rng([n, noise_dim, 6]).standard_normal((2, rows, noise_dim))
+        first = np.concatenate([noise, other[0, : rows - n]])
+        self.pools = tf.constant(np.stack([first, other[1]]).astype(np.float32))
+        self.count = tf.Variable(0, dtype=tf.int32, trainable=False)
+        self.sizes = tf.Variable(np.full(self.MAX_CALLS, -1, np.int32), trainable=False)
+        self.sample_noise = tf.autograph.experimental.do_not_convert(self._sample)
+
+    def _sample(self, batch_size):
+        tf = self.tf
+        size = tf.cast(tf.reshape(batch_size, []), tf.int32)
+        index = self.count.assign_add(1) - 1
+        slot = tf.minimum(index, self.MAX_CALLS - 1)
+        self.sizes.scatter_nd_update([[slot]], [size])
+        pool = tf.gather(self.pools, tf.minimum(index, 1))
+        return pool[: tf.maximum(size, 0)]
+
+    def calls(self) -> list[int]:
+        """The batch size of each call, in order (at most ``MAX_CALLS``)."""
+        count = min(int(self.count.numpy()), self.MAX_CALLS)
+        return [int(v) for v in self.sizes.numpy()[:count]]
 
 
 # -- helpers ----------------------------------------------------------------------------
@@ -461,10 +499,3 @@ def _returned_losses(returned) -> dict:
         else:
             result[key] = None
     return result
-
-
-def _int_or_minus_one(value) -> int:
-    try:
-        return int(value)
-    except Exception:  # noqa: BLE001 - a symbolic size: recorded as unknown
-        return -1

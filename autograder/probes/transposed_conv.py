@@ -29,56 +29,48 @@ Combo = list
 
 
 def keras_conv_lengths(module: ModuleType, combos: list[Combo]) -> list[int]:
-    """The output length ``keras.layers.Conv2D`` gives for each combo; REFUSED if refused."""
-    import keras
-
-    def make(first: Combo, second: Combo):
-        return keras.layers.Conv2D(1, (first[1], second[1]), (first[2], second[2]),
-                                   first[3], **_CHEAP)
-
-    return _layer_lengths(make, combos, key=lambda combo: combo[3])
+    """The output length ``keras.layers.Conv2D`` gives for each combo; REFUSED if refused
+    (by the layer's shape rule, as for Conv2DTranspose)."""
+    return [_conv_length(*combo) for combo in combos]
 
 
 def keras_conv_transpose_lengths(module: ModuleType, combos: list[Combo]) -> list[int]:
-    """The output length ``keras.layers.Conv2DTranspose`` gives; REFUSED where it refuses."""
-    import keras
+    """The output length ``keras.layers.Conv2DTranspose`` gives; REFUSED where it refuses.
 
-    def make(first: Combo, second: Combo):
-        output_padding = None if first[4] is None else (first[4], second[4])
-        return keras.layers.Conv2DTranspose(1, (first[1], second[1]), (first[2], second[2]),
-                                            first[3], output_padding=output_padding, **_CHEAP)
-
-    return _layer_lengths(make, combos, key=lambda combo: (combo[3], combo[4] is None))
-
-
-def _layer_lengths(make, combos: list[Combo], key) -> list[int]:
-    """Call one layer per two combos (one along the height, one along the width)."""
-    import keras
-
-    lengths = [REFUSED] * len(combos)
-    groups: dict = {}
-    for index, combo in enumerate(combos):
-        groups.setdefault(key(combo), []).append(index)
-
-    def output_shape(first: int, second: int):
-        x = np.zeros((1, combos[first][0], combos[second][0], 1), np.float32)
-        try:
-            return keras.ops.shape(make(combos[first], combos[second])(x))[1:3]
-        except Exception:  # noqa: BLE001 - Keras refuses with ValueError or a TF error
-            return None
-
-    for indices in groups.values():
-        # Pairs of combos; an odd one out is paired with itself.
-        seconds = indices[1::2] + indices[-1:] * (len(indices) % 2)
-        for first, second in zip(indices[0::2], seconds, strict=True):
-            shape = output_shape(first, second)
-            if shape is None:  # one of the two is refused: ask for each one alone
-                for index in {first, second}:
-                    alone = output_shape(index, index)
-                    lengths[index] = REFUSED if alone is None else int(alone[0])
-            else:
-                lengths[first], lengths[second] = int(shape[0]), int(shape[1])
+    Asked of the layer's own shape rule (``compute_output_shape``), not of a run: which
+    configurations TensorFlow's kernels run differs between CPUs (oneDNN accepts some
+    that the reference kernels refuse). A combination whose length a "same"/"valid"
+    ``Conv2D`` would not map back to ``n`` (``"same"``, an even kernel, ``output_padding``
+    0) is refused by TensorFlow's consistency check on some machines, so it counts as
+    refused everywhere and is never graded.
+    """
+    lengths = []
+    for n, kernel_size, stride, padding, output_padding in combos:
+        length = _shape_rule(n, "Conv2DTranspose", kernel_size, stride, padding,
+                             output_padding=None if output_padding is None
+                             else (output_padding, 0))
+        consistent = length != REFUSED and _conv_length(length, kernel_size, stride,
+                                                        padding) == n
+        lengths.append(length if consistent else REFUSED)
     return lengths
+
+
+def _conv_length(n: int, kernel_size: int, stride: int, padding: str) -> int:
+    return _shape_rule(n, "Conv2D", kernel_size, stride, padding)
+
+
+def _shape_rule(n: int, layer: str, kernel_size: int, stride: int, padding: str,
+                **options) -> int:
+    """The height ``keras.layers.<layer>`` gives a (1, n, 1, 1) input by its shape rule;
+    REFUSED where Keras refuses the combination."""
+    import keras
+
+    try:
+        made = getattr(keras.layers, layer)(1, (kernel_size, 1), (stride, 1), padding,
+                                            **options, **_CHEAP)
+        return int(made.compute_output_shape((1, n, 1, 1))[1])
+    except Exception:  # noqa: BLE001 - Keras refuses with ValueError (or TypeError)
+        return REFUSED
 
 
 def lengths(module: ModuleType, function: str, combos: list[Combo]) -> list[int | str]:

@@ -7,8 +7,11 @@ and returns plain numbers and arrays. Each probe grades one function or method:
   test) in place of the student's ``reconstruction_loss`` and ``kl_divergence``;
 - the ``VAE`` class is graded on small models the grader builds (``grader_models``) with
   fixed weights, never on the student's ``build_encoder``/``build_decoder``, and with the
-  grader's loss functions (``grader_losses``) in place of the student's module functions,
-  so that a mistake in ``kl_divergence`` costs the ``kl_divergence`` tests only;
+  grader's stand-in functions (``grader_losses``: deliberately not the assignment's
+  formulas) in place of the student's module functions, so that a mistake in
+  ``kl_divergence`` costs the ``kl_divergence`` tests only; the reference runs with the
+  stand-ins the student's code called and its own functions for the rest, so a formula
+  written inline is graded as correct too;
 - ``sample_eps`` is replaced on the model by the grader's fixed draws whenever two runs of
   a training step must be compared number for number (``train_steps``, ``call_with_draws``).
 
@@ -26,13 +29,13 @@ from types import ModuleType
 import numpy as np
 
 from autograder.datasets import grading_digits
-from autograder.probes.common import function_of, replaced, seeded_keras
+from autograder.probes.common import function_of, replaced, runs, seeded_keras
 from autograder.probes.convert import BadResult, as_array
 
 #: Probabilities are clipped into [EPSILON, 1 - EPSILON] before their logarithm (Keras').
 EPSILON = 1e-7
 #: The module functions the VAE class may call; the grader's versions stand in for them.
-LOSS_FUNCTIONS = ("reparameterize", "kl_divergence", "reconstruction_loss", "vae_loss")
+LOSS_FUNCTIONS = ["reparameterize", "kl_divergence", "reconstruction_loss", "vae_loss"]
 #: Momentum of the grader's BatchNormalization layers: one step visibly moves their statistics.
 NORM_MOMENTUM = 0.5
 
@@ -132,40 +135,97 @@ def _weights(*models) -> dict[str, np.ndarray]:
 
 # -- the grader's loss functions (stand-ins for the student's module functions) ---------------
 
-def grader_losses() -> dict:
-    """Differentiable versions of the module's four functions, as the contract defines them."""
-    ops = seeded_keras().ops
+#: The stand-ins are deliberately NOT the assignment's functions (this file ships with the
+#: grader, so it must not hold the answers): a VAE of another, legitimate design.
+#: Sampling at a temperature: z = mu + TEMPERATURE * sigma * eps.
+STANDIN_TEMPERATURE = 0.9
+#: The stand-in KL is measured against a wider prior N(0, PRIOR_VARIANCE * I).
+STANDIN_PRIOR_VARIANCE = 1.2
+
+
+def grader_losses(used: set | None = None) -> dict:
+    """The grader's stand-ins for the module's four functions while the VAE class runs.
+
+    Like the GAN's least-squares losses, they are not the assignment's functions: sampling
+    at temperature ``STANDIN_TEMPERATURE``, the relative entropy of the Bernoulli
+    distributions (the cross-entropy less the targets' own entropy: zero for a perfect
+    reconstruction), the KL divergence to a wider prior ``N(0, STANDIN_PRIOR_VARIANCE * I)``,
+    and their batch mean. They keep the VAE's structure (a student's ``train_step`` that calls
+    the module's functions gives the reference's numbers with them), so a mistake in
+    ``kl_divergence`` costs the ``kl_divergence`` tests only. Every stand-in is marked not
+    to be converted by AutoGraph (a student's ``@tf.function`` calls them), and adds its
+    name to ``used`` when called (also when traced).
+    """
+    keras = seeded_keras()
+    ops = keras.ops
+    import tensorflow as tf
+
+    keep = tf.autograph.experimental.do_not_convert
 
     def as_tensors(*values):
         return [ops.convert_to_tensor(v, dtype="float32") for v in values]
 
     def reparameterize(mu, log_var, eps):
         mu, log_var, eps = as_tensors(mu, log_var, eps)
-        sigma = ops.exp(ops.multiply(log_var, 0.5))
-        return ops.add(mu, ops.multiply(sigma, eps))
+        return mu + STANDIN_TEMPERATURE * ops.exp(0.5 * log_var) * eps
 
     def kl_divergence(mu, log_var):
         mu, log_var = as_tensors(mu, log_var)
-        per_dimension = ops.exp(log_var) + ops.square(mu) - 1.0 - log_var
-        return ops.multiply(ops.sum(per_dimension, axis=-1), 0.5)
+        ratio = (ops.exp(log_var) + ops.square(mu)) / STANDIN_PRIOR_VARIANCE
+        return 0.5 * ops.sum(ratio - 1.0 - log_var + float(np.log(STANDIN_PRIOR_VARIANCE)),
+                             axis=-1)
 
     def reconstruction_loss(x, x_hat):
         x, x_hat = as_tensors(x, x_hat)
         p = ops.clip(x_hat, EPSILON, 1.0 - EPSILON)
-        nll = x * -ops.log(p) + (1.0 - x) * -ops.log(1.0 - p)
-        return ops.sum(ops.reshape(nll, (ops.shape(nll)[0], -1)), axis=1)
+        q = ops.clip(x, EPSILON, 1.0 - EPSILON)
+        relative = q * (ops.log(q) - ops.log(p)) + (1.0 - q) * (ops.log(1.0 - q)
+                                                                - ops.log(1.0 - p))
+        return ops.sum(ops.reshape(relative, (ops.shape(relative)[0], -1)), axis=1)
 
     def vae_loss(x, x_hat, mu, log_var, beta=1.0):
-        terms = reconstruction_loss(x, x_hat) + ops.multiply(kl_divergence(mu, log_var), beta)
-        return ops.mean(terms)
+        return ops.mean(reconstruction_loss(x, x_hat) + beta * kl_divergence(mu, log_var))
 
-    return {"reparameterize": reparameterize, "kl_divergence": kl_divergence,
-            "reconstruction_loss": reconstruction_loss, "vae_loss": vae_loss}
+    def counted(name: str, function):
+        def standin(*args, **kwargs):
+            if used is not None:
+                used.add(name)
+            return function(*args, **kwargs)
+
+        standin.__name__ = f"grader_{name}"
+        return keep(standin)
+
+    return {name: counted(name, function) for name, function in (
+        ("reparameterize", reparameterize), ("kl_divergence", kl_divergence),
+        ("reconstruction_loss", reconstruction_loss), ("vae_loss", vae_loss))}
 
 
-def _grader_loss_functions(module: ModuleType):
-    """The module's loss functions replaced by the grader's while the VAE class runs."""
-    return replaced(module, grader_losses())
+@contextmanager
+def _grader_loss_functions(module: ModuleType, standins=LOSS_FUNCTIONS,
+                           used: set | None = None, isolated: bool = False):
+    """The module's functions named in ``standins`` replaced by the grader's while the VAE
+    class runs; the others stay the module's own. With ``isolated`` those see the module's
+    own functions while they run (the reference's ``vae_loss`` then calls its own
+    ``kl_divergence``, not the stand-in). A student's ``train_step`` runs with all four
+    replaced and reports which it called (``used``); the reference then runs with exactly
+    those replaced, so that a formula the student wrote inline is compared with the
+    contract's."""
+    originals = {name: getattr(module, name) for name in LOSS_FUNCTIONS
+                 if callable(getattr(module, name, None))}
+
+    def own(function):
+        def call(*args, **kwargs):
+            with replaced(module, originals):
+                return function(*args, **kwargs)
+
+        return call
+
+    replacements = {name: own(function) for name, function in originals.items()
+                    if name not in standins and isolated}
+    replacements.update({name: function for name, function in grader_losses(used).items()
+                         if name in standins})
+    with replaced(module, replacements):
+        yield
 
 
 # -- reparameterize -------------------------------------------------------------------------
@@ -300,30 +360,39 @@ def _tiny_models() -> tuple:
 
 # -- VAE: call and train_step -----------------------------------------------------------------
 
-def call_with_draws(module: ModuleType, spec: dict, x, eps, training: bool | None) -> dict:
+@runs("VAE.call")
+def call_with_draws(module: ModuleType, spec: dict, x, eps, training: bool | None,
+                    standins: list = LOSS_FUNCTIONS, isolated: bool = False) -> dict:
     """``vae(x)`` (or ``vae(x, training=...)``) on the grader's models, ``sample_eps``
-    answering ``eps``; the output and how many times ``sample_eps`` was called."""
+    answering ``eps``, the grader's stand-ins in place of the module's functions named in
+    ``standins``; the output, how many times ``sample_eps`` was called, and which
+    stand-ins were called."""
     tf = _tf()
     encoder, decoder = grader_models(spec)
     model = _vae(module, encoder, decoder, beta=1.0, seed=0)
     draws = _FixedDraws(tf, eps)
     model.sample_eps = draws.sample_eps
-    with _grader_loss_functions(module), _plain_call_errors():
+    used: set = set()
+    with _grader_loss_functions(module, standins, used, isolated), _plain_call_errors():
         output = model(tf.constant(x)) if training is None else \
             model(tf.constant(x), training=training)
     return {"output": as_array(output, what="vae(x)"), "calls": draws.count(),
-            "shapes": draws.requested}
+            "shapes": draws.requested, "used": sorted(used)}
 
 
+@runs("VAE.train_step")
 def train_steps(module: ModuleType, spec: dict, batches: list, draws: list, beta: float,
-                learning_rate: float, as_tuple: bool = False) -> dict:
+                learning_rate: float, as_tuple: bool = False,
+                standins: list = LOSS_FUNCTIONS, isolated: bool = False) -> dict:
     """``train_step`` of the student's VAE on the grader's models, one call per batch.
 
     Compiled with plain SGD (a weight moves by exactly ``-learning_rate * gradient``) and
     run as ``fit`` runs it: inside ``tf.function``, without AutoGraph. ``sample_eps``
-    answers ``draws[i]`` in step i and counts its calls. With ``as_tuple`` each batch is
-    given as ``(x, x)``. Returns every weight before and after, what each step returned, the
-    ``sample_eps`` calls of each step, and the model's metrics afterwards.
+    answers ``draws[i]`` in step i and counts its calls; the module's functions named in
+    ``standins`` are the grader's stand-ins. With ``as_tuple`` each batch is given as
+    ``(x, x)``. Returns every weight before and after, what each step returned, the
+    ``sample_eps`` calls of each step, the model's metrics afterwards, and which stand-ins
+    the steps called (``used``).
     """
     keras, tf = seeded_keras(), _tf()
     encoder, decoder = grader_models(spec)
@@ -335,8 +404,8 @@ def train_steps(module: ModuleType, spec: dict, batches: list, draws: list, beta
     model.optimizer.build(model.trainable_variables)
     step = tf.function(tf.autograph.experimental.do_not_convert(model.train_step),
                        reduce_retracing=True)
-    returned, calls = [], []
-    with _grader_loss_functions(module):
+    returned, calls, used = [], [], set()
+    with _grader_loss_functions(module, standins, used, isolated):
         for batch, eps in zip(batches, draws, strict=True):
             source.set(eps)
             data = tf.constant(batch)
@@ -345,7 +414,8 @@ def train_steps(module: ModuleType, spec: dict, batches: list, draws: list, beta
             calls.append(source.count() - counted)
             returned.append(_describe_logs(logs))
     return {"before": before, "after": _weights(encoder, decoder), "returned": returned,
-            "calls": calls, "shapes": source.requested, "metrics": _metric_results(model)}
+            "calls": calls, "shapes": source.requested, "metrics": _metric_results(model),
+            "used": sorted(used)}
 
 
 class _FixedDraws:
@@ -357,6 +427,8 @@ class _FixedDraws:
         self.current = tf.Variable(np.asarray(eps, np.float32), trainable=False)
         self.calls = tf.Variable(0, dtype=tf.int64, trainable=False)
         self.requested: list[str] = []
+        # Never converted by AutoGraph, when a student's @tf.function train_step calls it.
+        self.sample_eps = tf.autograph.experimental.do_not_convert(self._sample_eps)
 
     def set(self, eps) -> None:
         self.current.assign(np.asarray(eps, np.float32))
@@ -364,7 +436,7 @@ class _FixedDraws:
     def count(self) -> int:
         return int(self.calls.numpy())
 
-    def sample_eps(self, shape):
+    def _sample_eps(self, shape):
         expected = tuple(self.current.shape)
         dims = _static_dims(self.tf, shape)
         self.requested.append(str(dims))
@@ -422,6 +494,7 @@ def _metric_results(model) -> dict:
 
 # -- VAE: a short training run on the digits -----------------------------------------------
 
+@runs("VAE.train_step")
 def fit_digits(module: ModuleType, latent_dim: int, hidden: int, epochs: int,
                batch_size: int, learning_rate: float, seed: int, grid: int = 8) -> dict:
     """``VAE(grader encoder, grader decoder, beta=1, seed).fit(training digits)``.

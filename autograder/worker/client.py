@@ -283,7 +283,9 @@ def worker_environment(*, home: Path, extra: dict[str, str]) -> dict[str, str]:
         "TF_NUM_INTEROP_THREADS": "1",
         "NVIDIA_TF32_OVERRIDE": "0",
     }
-    for name in ("CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "TMPDIR"):
+    # TF_ENABLE_ONEDNN_OPTS: the machine's choice of CPU kernels (CI runs the suite with
+    # oneDNN off too, to prove that nothing depends on one set of kernels' rounding).
+    for name in ("CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "TMPDIR", "TF_ENABLE_ONEDNN_OPTS"):
         if name in os.environ:
             env[name] = os.environ[name]
     env.update(extra)

@@ -1,0 +1,235 @@
+"""Calibrate the learning thresholds: correct designs x seeds against the mistakes.
+
+Every learning check of the suites (a model trained by the grader's own loop, the VAE and
+GAN classes training the grader's models, train_autoencoder on the grader's model) is run
+exactly as grading runs it: the grader's probe, in a worker process, on one module file,
+with the check's own arguments from criteria.py, for each seed. The modules are the
+correct designs (the reference solution, examples/submissions/perfect and every folder of
+tests/correct_styles/) and the mistakes (examples/submissions/partial and every folder of
+tests/learning_mistakes/, if present). Nothing here knows the data: the probes load it
+through autograder.datasets.
+
+    python bench/calibrate.py                       # every check, 10 seeds
+    python bench/calibrate.py --seeds 3 --check vae.learns
+    python bench/calibrate.py --dry-run             # list the runs, train nothing
+
+Prints one table per check (each module's min / median / max and how many seeds pass the
+current threshold), and writes bench/results/calibration.json and calibration.png (the
+distributions, with the threshold). A threshold is sound when every correct design passes
+on every seed and every mistake fails on every seed; the margins are the gaps between the
+threshold and the nearest correct / mistaken value.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from autograder import paths  # noqa: E402
+from autograder.handles import probe_name  # noqa: E402
+from autograder.plugin import derive_seed  # noqa: E402
+from autograder.probes import autoencoder as ae_probes  # noqa: E402
+from autograder.probes import gan as gan_probes  # noqa: E402
+from autograder.probes import vae as vae_probes  # noqa: E402
+from autograder.suites.autoencoder import criteria as ae  # noqa: E402
+from autograder.suites.gan import criteria as gan  # noqa: E402
+from autograder.suites.vae import criteria as vae  # noqa: E402
+from autograder.worker.client import Limits, WorkerProcess  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One learning check: the probe and arguments it runs, the number it judges, and the
+    threshold it holds that number to (``below``: pass when value < threshold)."""
+
+    name: str
+    assignment: str
+    probe: Callable
+    arguments: Callable[[int], tuple]  #: seed -> the probe's arguments
+    measure: Callable[[dict], float]
+    threshold: float
+    below: bool = True
+
+
+CHECKS = [
+    Check("autoencoder.loop_learns", "autoencoder", ae_probes.grader_loop,
+          lambda seed: (ae.LATENT_DIM, ae.LOOP_EPOCHS, 0.0, seed),
+          lambda got: got["val_mse"], ae.LOOP_MAX_VAL_MSE),
+    Check("autoencoder.train_learns", "autoencoder", ae_probes.train_grader_model,
+          lambda seed: (ae.TRAIN_EPOCHS, 0.0, seed),
+          lambda got: got["val_mse"], ae.TRAIN_MAX_VAL_MSE),
+    Check("autoencoder.train_denoises", "autoencoder", ae_probes.train_grader_model,
+          lambda seed: (ae.TRAIN_EPOCHS, ae.NOISE_STD, seed, ae.NOISE_STD),
+          lambda got: got["denoised_mse"], ae.DENOISE_MAX_MSE),
+    Check("vae.learns_digits", "vae", vae_probes.fit_digits,
+          lambda seed: (vae.LATENT_DIM, vae.LEARN_HIDDEN, vae.LEARN_EPOCHS, vae.LEARN_BATCH,
+                        vae.LEARN_RATE, seed),
+          lambda got: got["reconstruction"] + got["kl"], vae.LEARN_MAX_NEG_ELBO),
+    Check("gan.learns_digits.confidence", "gan", gan_probes.learns_digits,
+          lambda seed: (gan.TRAIN_EPOCHS, gan.TRAIN_BATCH, gan.TRAIN_LR, seed,
+                        gan.QUALITY_SAMPLES),
+          lambda got: got["confidence"], gan.MIN_CONFIDENCE, below=False),
+    Check("gan.learns_digits.entropy", "gan", gan_probes.learns_digits,
+          lambda seed: (gan.TRAIN_EPOCHS, gan.TRAIN_BATCH, gan.TRAIN_LR, seed,
+                        gan.QUALITY_SAMPLES),
+          lambda got: got["entropy"], gan.MIN_ENTROPY, below=False),
+]
+
+
+def modules(assignment: str) -> list[tuple[str, str, Path]]:
+    """(label, "correct" | "mistake", file) of every module to measure for an assignment."""
+    found = [("reference", "correct", paths.solution_file(assignment))]
+    for kind, folders in (("correct", [paths.EXAMPLES / "submissions" / "perfect",
+                                       *sorted((ROOT / "tests" / "correct_styles" /
+                                                assignment).glob("*"))]),
+                          ("mistake", [paths.EXAMPLES / "submissions" / "partial",
+                                       *sorted((ROOT / "tests" / "learning_mistakes" /
+                                                assignment).glob("*"))])):
+        for folder in folders:
+            file = folder / f"{assignment}.py"
+            if file.is_file():
+                found.append((folder.name, kind, file))
+    return found
+
+
+def seeds(count: int) -> list[int]:
+    """Seeds as grading derives them, from test ids that do not exist: other draws."""
+    return [derive_seed(20261121, f"calibration #{i}") for i in range(count)]
+
+
+def measure(checks: list[Check], count: int, log=print) -> list[dict]:
+    """Run every check on every module for ``count`` seeds; one record per run."""
+    records = []
+    for assignment in sorted({check.assignment for check in checks}):
+        for label, kind, file in modules(assignment):
+            worker = WorkerProcess(assignment, file, Limits(call_seconds=900,
+                                                            import_seconds=300))
+            try:
+                for check in (c for c in checks if c.assignment == assignment):
+                    cache: dict = {}
+                    for seed in seeds(count):
+                        key = (probe_name(check.probe), check.arguments(seed))
+                        started = time.monotonic()
+                        if key not in cache:  # two checks can read one run (the GAN's)
+                            cache[key] = worker.run(probe_name(check.probe),
+                                                    check.arguments(seed), {}, seed=seed)
+                        outcome = cache[key]
+                        value = check.measure(outcome.value) if outcome.ok else None
+                        records.append({"check": check.name, "module": label, "kind": kind,
+                                        "seed": seed, "value": value,
+                                        "error": None if outcome.ok else outcome.error,
+                                        "seconds": round(time.monotonic() - started, 1)})
+                        log(f"{check.name:32s} {label:32s} seed {seed:>10}: "
+                            f"{'error' if value is None else f'{value:.4f}'}")
+            finally:
+                worker.stop()
+    return records
+
+
+def summarise(records: list[dict], checks: list[Check]) -> dict:
+    """Per check: each module's min/median/max and passes, and the threshold's margins
+    (positive: every correct run passes / every mistaken run fails, by that much)."""
+    summary = {}
+    for check in checks:
+        rows = [r for r in records if r["check"] == check.name]
+        def passes(value: float, check: Check = check) -> bool:
+            return value < check.threshold if check.below else value >= check.threshold
+
+        per_module = {}
+        for label in dict.fromkeys(r["module"] for r in rows):
+            values = [r["value"] for r in rows if r["module"] == label and r["value"] is not None]
+            kind = next(r["kind"] for r in rows if r["module"] == label)
+            per_module[label] = {
+                "kind": kind, "values": values,
+                "min": min(values, default=None), "median": statistics.median(values)
+                if values else None, "max": max(values, default=None),
+                "passes": sum(passes(v) for v in values),
+                "runs": sum(1 for r in rows if r["module"] == label)}
+        correct = [v for m in per_module.values() if m["kind"] == "correct" for v in m["values"]]
+        wrong = [v for m in per_module.values() if m["kind"] == "mistake" for v in m["values"]]
+        sign = 1 if check.below else -1
+        summary[check.name] = {
+            "threshold": check.threshold, "below": check.below, "modules": per_module,
+            "correct_margin": min((sign * (check.threshold - v) for v in correct), default=None),
+            "mistake_margin": min((sign * (v - check.threshold) for v in wrong), default=None),
+        }
+    return summary
+
+
+def table(summary: dict) -> str:
+    lines = []
+    for name, entry in summary.items():
+        rule = "<" if entry["below"] else ">="
+        lines += ["", f"{name}: pass when value {rule} {entry['threshold']}  (margins: correct "
+                  f"{_fmt(entry['correct_margin'])}, mistakes {_fmt(entry['mistake_margin'])})",
+                  f"  {'module':32s} {'kind':8s} {'min':>9s} {'median':>9s} {'max':>9s} passes"]
+        for label, m in entry["modules"].items():
+            lines.append(f"  {label:32s} {m['kind']:8s} {_fmt(m['min']):>9s} "
+                         f"{_fmt(m['median']):>9s} {_fmt(m['max']):>9s} {m['passes']}/{m['runs']}")
+    return "\n".join(lines)
+
+
+def _fmt(value) -> str:
+    return "-" if value is None else f"{value:.4f}"
+
+
+def plot(summary: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(len(summary), 1, figsize=(9, 2.4 * len(summary)), squeeze=False)
+    for axis, (name, entry) in zip(axes[:, 0], summary.items(), strict=True):
+        for row, m in enumerate(entry["modules"].values()):
+            color = "tab:green" if m["kind"] == "correct" else "tab:red"
+            axis.scatter(m["values"], [row] * len(m["values"]), s=12, color=color)
+        axis.axvline(entry["threshold"], color="black", linestyle="--")
+        axis.set_yticks(range(len(entry["modules"])), list(entry["modules"]), fontsize=7)
+        axis.set_title(name, fontsize=9)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--check", action="append", dest="checks", metavar="NAME",
+                        help="only this check (repeatable); default: all")
+    parser.add_argument("--dry-run", action="store_true", help="list the runs, train nothing")
+    parser.add_argument("--out", default=str(RESULTS / "calibration.json"))
+    arguments = parser.parse_args(argv)
+    checks = [c for c in CHECKS if not arguments.checks or c.name in arguments.checks]
+    if not checks:
+        parser.error(f"no check named {arguments.checks}; known: {[c.name for c in CHECKS]}")
+    if arguments.dry_run:
+        for check in checks:
+            for label, kind, file in modules(check.assignment):
+                print(f"{check.name:32s} {kind:8s} {label:32s} x {arguments.seeds} seeds "
+                      f"({file.relative_to(ROOT)})")
+        return 0
+    records = measure(checks, arguments.seeds)
+    summary = summarise(records, checks)
+    print(table(summary))
+    out = Path(arguments.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"records": records, "summary": summary}, indent=1) + "\n")
+    plot(summary, out.with_suffix(".png"))
+    print(f"\nwrote {out} and {out.with_suffix('.png')}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
