@@ -5,11 +5,12 @@ GAN classes training the grader's models, train_autoencoder on the grader's mode
 exactly as grading runs it: the grader's probe, in a worker process, on one module file,
 with the check's own arguments from criteria.py, for each seed. The modules are the
 correct designs (the reference solution, examples/submissions/perfect and every folder of
-tests/correct_styles/) and the mistakes (examples/submissions/partial and every folder of
-tests/learning_mistakes/, if present). Nothing here knows the data: the probes load it
-through autograder.datasets.
+tests/correct_styles/), each measured by every check of its assignment, and the learning
+mistakes (``MISTAKES``: the reference with a line or two replaced), each measured by the
+one check it must fail. Nothing here knows the data: the probes load it through
+autograder.datasets.
 
-    python bench/calibrate.py                       # every check, 10 seeds
+    python bench/calibrate.py [--jobs 2]            # every check, 10 seeds
     python bench/calibrate.py --seeds 3 --check vae.learns
     python bench/calibrate.py --dry-run             # list the runs, train nothing
 
@@ -26,8 +27,10 @@ import argparse
 import json
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,19 +90,83 @@ CHECKS = [
 ]
 
 
-def modules(assignment: str) -> list[tuple[str, str, Path]]:
-    """(label, "correct" | "mistake", file) of every module to measure for an assignment."""
-    found = [("reference", "correct", paths.solution_file(assignment))]
-    for kind, folders in (("correct", [paths.EXAMPLES / "submissions" / "perfect",
-                                       *sorted((ROOT / "tests" / "correct_styles" /
-                                                assignment).glob("*"))]),
-                          ("mistake", [paths.EXAMPLES / "submissions" / "partial",
-                                       *sorted((ROOT / "tests" / "learning_mistakes" /
-                                                assignment).glob("*"))])):
-        for folder in folders:
-            file = folder / f"{assignment}.py"
-            if file.is_file():
-                found.append((folder.name, kind, file))
+@dataclass(frozen=True)
+class Mistake:
+    """The reference of an assignment with lines replaced: a training mistake that the
+    checks whose names start with ``check`` must catch on every seed. (Mistakes that other
+    tests catch are the mistake suites' business: tests/test_examples_*.py.)"""
+
+    check: str
+    label: str
+    replacements: tuple[tuple[str, str], ...]
+
+    @property
+    def assignment(self) -> str:
+        return self.check.split(".")[0]
+
+
+_AE_FIT = "return autoencoder.fit(inputs, x_train, epochs=epochs, batch_size=32, shuffle=True,"
+_VAE_STEP = "z = reparameterize(mu, log_var, self.sample_eps(ops.shape(mu)))\n            x_hat"
+_VAE_APPLY = ("gradients = tape.gradient(loss, self.trainable_weights)\n"
+              "        self.optimizer.apply(gradients, self.trainable_weights)")
+_GAN_G_APPLY = "self.g_optimizer.apply(gen_tape.gradient(g_loss, g_weights), g_weights)"
+
+MISTAKES = [
+    Mistake("autoencoder.loop_learns", "decoder ignores its code",
+            (('h = layers.Dense(7 * 7 * 32, activation="elu")(code)',
+              'h = layers.Dense(7 * 7 * 32, activation="elu")(code * 0.0)'),)),
+    Mistake("autoencoder.train_learns", "learning rate 1e-5",
+            (("keras.optimizers.Adam(learning_rate=2e-3)",
+              "keras.optimizers.Adam(learning_rate=1e-5)"),)),
+    Mistake("autoencoder.train_learns", "one batch of all the digits",
+            ((_AE_FIT, _AE_FIT.replace("batch_size=32", "batch_size=len(x_train)")),)),
+    Mistake("autoencoder.train_denoises", "noisy targets",
+            ((_AE_FIT, _AE_FIT.replace("fit(inputs, x_train,", "fit(inputs, inputs,")),)),
+    Mistake("vae.learns_digits", "only the decoder trained",
+            ((_VAE_APPLY, _VAE_APPLY.replace("self.trainable_weights",
+                                             "self.decoder.trainable_weights")),)),
+    Mistake("vae.learns_digits", "z detached from the encoder",
+            ((_VAE_STEP, "z = tf.stop_gradient(reparameterize(mu, log_var, "
+                         "self.sample_eps(ops.shape(mu))))\n            x_hat"),)),
+    Mistake("vae.learns_digits", "no sampling (z = mu)",
+            ((_VAE_STEP, "z = mu\n            x_hat"),)),
+    Mistake("vae.learns_digits", "KL term dropped",
+            (("loss = vae_loss(x, x_hat, mu, log_var, self.beta)",
+              "loss = ops.mean(reconstruction_loss(x, x_hat))"),)),
+    Mistake("gan.learns_digits.confidence", "generator never updated",
+            ((_GAN_G_APPLY, "gen_tape.gradient(g_loss, g_weights)"),)),
+    Mistake("gan.learns_digits.confidence", "generator climbs its loss",
+            ((_GAN_G_APPLY, "self.g_optimizer.apply([-g for g in gen_tape.gradient(g_loss, "
+                            "g_weights)], g_weights)"),)),
+    Mistake("gan.learns_digits.confidence", "generator descends the critic's loss",
+            ((_GAN_G_APPLY, _GAN_G_APPLY.replace("gradient(g_loss", "gradient(d_loss")),)),
+]
+
+
+def mistake_file(mistake: Mistake, folder: Path) -> Path:
+    """The mistake's module, written as ``folder/<label>/<assignment>.py``."""
+    source = paths.solution_file(mistake.assignment).read_text()
+    for old, new in mistake.replacements:
+        if source.count(old) != 1:
+            raise ValueError(f"{mistake.label}: the reference no longer holds {old!r} once")
+        source = source.replace(old, new)
+    file = folder / mistake.label.replace(" ", "_") / f"{mistake.assignment}.py"
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_text(source)
+    return file
+
+
+def modules(assignment: str, folder: Path) -> list[tuple[str, str, Path, str]]:
+    """(label, "correct" | "mistake", file, prefix of the checks that measure it) of every
+    module to measure for an assignment; mistakes are written into ``folder``."""
+    found = [("reference", "correct", paths.solution_file(assignment), assignment)]
+    for design in [paths.EXAMPLES / "submissions" / "perfect",
+                   *sorted((ROOT / "tests" / "correct_styles" / assignment).glob("*"))]:
+        file = design / f"{assignment}.py"
+        if file.is_file():
+            found.append((design.name, "correct", file, assignment))
+    found += [(m.label, "mistake", mistake_file(m, folder), m.check)
+              for m in MISTAKES if m.assignment == assignment]
     return found
 
 
@@ -108,32 +175,48 @@ def seeds(count: int) -> list[int]:
     return [derive_seed(20261121, f"calibration #{i}") for i in range(count)]
 
 
-def measure(checks: list[Check], count: int, log=print) -> list[dict]:
-    """Run every check on every module for ``count`` seeds; one record per run."""
-    records = []
+def measure(checks: list[Check], count: int, jobs: int = 1, log=print) -> list[dict]:
+    """Run every check on every module it measures for ``count`` seeds; one record per run.
+
+    Each module trains in a worker process of its own; ``jobs`` of them run at a time (the
+    threads here only wait for their workers). Records come in a fixed order either way.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="calibration-mistakes-"))
+    tasks = []
     for assignment in sorted({check.assignment for check in checks}):
-        for label, kind, file in modules(assignment):
-            worker = WorkerProcess(assignment, file, Limits(call_seconds=900,
-                                                            import_seconds=300))
-            try:
-                for check in (c for c in checks if c.assignment == assignment):
-                    cache: dict = {}
-                    for seed in seeds(count):
-                        key = (probe_name(check.probe), check.arguments(seed))
-                        started = time.monotonic()
-                        if key not in cache:  # two checks can read one run (the GAN's)
-                            cache[key] = worker.run(probe_name(check.probe),
-                                                    check.arguments(seed), {}, seed=seed)
-                        outcome = cache[key]
-                        value = check.measure(outcome.value) if outcome.ok else None
-                        records.append({"check": check.name, "module": label, "kind": kind,
-                                        "seed": seed, "value": value,
-                                        "error": None if outcome.ok else outcome.error,
-                                        "seconds": round(time.monotonic() - started, 1)})
-                        log(f"{check.name:32s} {label:32s} seed {seed:>10}: "
-                            f"{'error' if value is None else f'{value:.4f}'}")
-            finally:
-                worker.stop()
+        for label, kind, file, prefix in modules(assignment, folder):
+            mine = [c for c in checks if c.assignment == assignment
+                    and c.name.startswith(prefix)]
+            if mine:
+                tasks.append((assignment, label, kind, file, mine))
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        parts = list(pool.map(lambda task: _measure_module(*task, count, log), tasks))
+    return [record for part in parts for record in part]
+
+
+def _measure_module(assignment: str, label: str, kind: str, file: Path, mine: list[Check],
+                    count: int, log) -> list[dict]:
+    records = []
+    worker = WorkerProcess(assignment, file, Limits(call_seconds=900, import_seconds=300))
+    cache: dict = {}  # two checks can read one run (the GAN's)
+    try:
+        for check in mine:
+            for seed in seeds(count):
+                key = (probe_name(check.probe), check.arguments(seed))
+                started = time.monotonic()
+                if key not in cache:
+                    cache[key] = worker.run(probe_name(check.probe), check.arguments(seed),
+                                            {}, seed=seed)
+                outcome = cache[key]
+                value = check.measure(outcome.value) if outcome.ok else None
+                records.append({"check": check.name, "module": label, "kind": kind,
+                                "seed": seed, "value": value,
+                                "error": None if outcome.ok else outcome.error,
+                                "seconds": round(time.monotonic() - started, 1)})
+                log(f"{check.name:32s} {label:32s} seed {seed:>10}: "
+                    f"{'error' if value is None else f'{value:.4f}'}")
+    finally:
+        worker.stop()
     return records
 
 
@@ -206,6 +289,8 @@ def plot(summary: dict, path: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="modules trained at once, each in its own worker (default 1)")
     parser.add_argument("--check", action="append", dest="checks", metavar="NAME",
                         help="only this check (repeatable); default: all")
     parser.add_argument("--dry-run", action="store_true", help="list the runs, train nothing")
@@ -215,12 +300,16 @@ def main(argv: list[str] | None = None) -> int:
     if not checks:
         parser.error(f"no check named {arguments.checks}; known: {[c.name for c in CHECKS]}")
     if arguments.dry_run:
+        folder = Path(tempfile.mkdtemp(prefix="calibration-mistakes-"))
         for check in checks:
-            for label, kind, file in modules(check.assignment):
-                print(f"{check.name:32s} {kind:8s} {label:32s} x {arguments.seeds} seeds "
-                      f"({file.relative_to(ROOT)})")
+            for label, kind, file, prefix in modules(check.assignment, folder):
+                if check.name.startswith(prefix):
+                    where = file.relative_to(ROOT) if file.is_relative_to(ROOT) else \
+                        "the reference, with the mistake"
+                    print(f"{check.name:32s} {kind:8s} {label:40s} x {arguments.seeds} "
+                          f"seeds ({where})")
         return 0
-    records = measure(checks, arguments.seeds)
+    records = measure(checks, arguments.seeds, arguments.jobs)
     summary = summarise(records, checks)
     print(table(summary))
     out = Path(arguments.out)
