@@ -77,7 +77,9 @@ class StudentModule:
             self.stop()
             raise NotGradable(self._not_gradable)
         if not outcome.ok:
-            raise StudentFailure(explain_call_failure(outcome, self.limits)) from None
+            failure = StudentFailure(explain_call_failure(outcome, self.limits))
+            failure.printed = outcome.output  # students need it most when a call fails
+            raise failure from None
         return outcome.value, outcome.output
 
     def isolation_notes(self) -> list[str]:

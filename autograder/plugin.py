@@ -140,7 +140,12 @@ class BoundStudent:
         self._handle, self._seed, self._printed = handle, seed, printed
 
     def run(self, probe: Callable | str, *args, **kwargs) -> Any:
-        value, output = self._handle.run(probe, args, kwargs, seed=self._seed)
+        try:
+            value, output = self._handle.run(probe, args, kwargs, seed=self._seed)
+        except StudentFailure as failure:
+            if failure.printed:
+                self._printed.append(failure.printed)
+            raise
         if output:
             self._printed.append(output)
         return value
