@@ -19,6 +19,7 @@ from typing import Any
 
 from autograder import codec
 from autograder.errors import NotGradable, ReferenceFailure, StudentFailure
+from autograder.worker.cleanup import remove_tree
 from autograder.worker.client import CallOutcome, Limits, WorkerProcess, memory_size
 
 
@@ -152,7 +153,7 @@ class LiveReference:
         if self._worker is not None:
             self._worker.stop()
             self._worker = None
-            shutil.rmtree(self._scratch, ignore_errors=True)
+            remove_tree(self._scratch)
 
 
 @dataclass

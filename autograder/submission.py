@@ -19,6 +19,7 @@ from pathlib import Path
 
 from autograder.errors import UsageError
 from autograder.notebooks import NotebookError, notebook_to_module
+from autograder.worker.cleanup import remove_tree
 
 #: Folders and files that are never part of a submission.
 JUNK_PARTS = {"__MACOSX", "__pycache__", ".ipynb_checkpoints", ".git", ".DS_Store"}
@@ -65,7 +66,7 @@ class Submission:
         self.close()
 
     def close(self) -> None:
-        shutil.rmtree(self._temp, ignore_errors=True)
+        remove_tree(self._temp)
 
     def files(self) -> list[Path]:
         """Every file of the submission (junk and deep nesting skipped), sorted."""
