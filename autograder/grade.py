@@ -83,7 +83,7 @@ def _load_cache(path: str | None) -> dict | None:
     if path is None:
         return None
     try:
-        values = codec.decode(Path(path).read_bytes())
+        values = codec.decode(Path(path).read_bytes(), **codec.TRUSTED_LIMITS)
     except (OSError, codec.CodecError) as error:
         raise UsageError(f"reference cache {path} is unreadable: {error}") from None
     if not isinstance(values, dict):

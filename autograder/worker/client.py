@@ -206,6 +206,10 @@ class WorkerProcess:
         except (channel.MessageTooLarge, codec.CodecError) as error:
             self._kill()
             return self._failure("protocol", f"the worker sent an unusable reply: {error}")
+        except Exception as error:  # noqa: BLE001 - whatever it sent, it is the student's failure
+            self._kill()
+            return self._failure("protocol", "the worker sent an unusable reply "
+                                 f"({type(error).__name__})")
         return self._outcome_from(reply)
 
     def _outcome_from(self, reply: Any) -> CallOutcome:
