@@ -137,6 +137,10 @@ class Submission:
         except NotebookError as error:
             located.missing[name] = str(error)
             return
+        except (RecursionError, MemoryError, ValueError) as error:  # whatever the file holds
+            located.missing[name] = (f"{self.relative(chosen)} could not be read as a "
+                                     f"notebook ({type(error).__name__})")
+            return
         located.found[name] = chosen
         located.notes.append(
             f"{self.relative(chosen)} graded as {name}.py: kept the imports, functions, "
