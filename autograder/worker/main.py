@@ -28,6 +28,9 @@ from autograder.worker import channel, determinism, limits
 from autograder.worker.lifetime import die_with_parent
 
 PROBE_PACKAGE = "autograder.probes."
+#: reference-only probes that would give answers away live with the suites, which no
+#: student's worker can see (see hidden_inside_allowed)
+HIDDEN_PROBES = "autograder.suites."
 
 
 class Worker:
@@ -171,7 +174,8 @@ def _failure(category: str, kind: str, message: str) -> dict:
 
 def _resolve_probe(name: str):
     module_name, _, function_name = name.partition(":")
-    if not module_name.startswith(PROBE_PACKAGE) or not function_name.isidentifier():
+    if not module_name.startswith((PROBE_PACKAGE, HIDDEN_PROBES)) \
+            or not function_name.isidentifier():
         raise ValueError(f"not a probe: {name!r}")
     return getattr(importlib.import_module(module_name), function_name)
 
