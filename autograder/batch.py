@@ -33,16 +33,17 @@ from autograder.errors import UsageError
 from autograder.gradebook import Gradebook
 from autograder.handles import save_recording
 from autograder.progress import Progress
-from autograder.session import DEFAULT_SEED, References, grade_submission
+from autograder.session import References, grade_submission, official_seed
 from autograder.submission import JUNK_PARTS
 
 STUDENT_TIME_LIMIT = 3600  #: seconds for one student's whole grading run
 
 
 def main(*, submissions_dir: str | Path, out: str | Path, jobs: int = 1,
-         assignments: list[str] | None = None, seed: int = DEFAULT_SEED,
+         assignments: list[str] | None = None, seed: int | None = None,
          log=sys.stderr) -> int:
     paths.require_solutions("batch")
+    seed = official_seed() if seed is None else seed
     if jobs < 1:
         raise UsageError("--jobs must be at least 1")
     folder = Path(submissions_dir)

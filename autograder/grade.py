@@ -9,7 +9,7 @@ from pathlib import Path
 from autograder import assignments as registry
 from autograder import codec, paths
 from autograder.errors import UsageError
-from autograder.session import DEFAULT_SEED, References, grade_submission
+from autograder.session import References, grade_submission, official_seed
 from autograder.views import gradescope, html, junit, markdown, table
 from autograder.worker.client import become_subreaper
 
@@ -18,7 +18,7 @@ FORMATS = ("table", "json", "md")
 
 def main(*, submissions: list[str], assignments: list[str] | None = None,
          results: str | None = None, junit_file: str | None = None, fmt: str = "table",
-         seed: int = DEFAULT_SEED, html_file: str | None = None,
+         seed: int | None = None, html_file: str | None = None,
          markdown_file: str | None = None, reference_cache: str | None = None,
          time_scale: float = 1.0, out=sys.stdout) -> int:
     """Grade each submission; print in ``fmt``; write results.json / JUnit / HTML for one.
@@ -44,6 +44,7 @@ def main(*, submissions: list[str], assignments: list[str] | None = None,
     missing = [s for s in submissions if not Path(s).exists()]
     if missing:
         raise UsageError(f"submission not found: {missing[0]}")
+    seed = official_seed() if seed is None else seed
     references = References("live", preload=_load_cache(reference_cache))
     become_subreaper()  # orphans of student processes come back to us, to be ended
     runs = []

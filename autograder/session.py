@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import platform
+import sys
 import time
 from dataclasses import replace
 from importlib import metadata
@@ -24,7 +25,19 @@ from autograder.results import RunResult, TestResult
 from autograder.submission import Submission
 from autograder.worker.client import Limits
 
-DEFAULT_SEED = 20261121
+DEFAULT_SEED = 20261121  #: public: the self-check and the recorded values use it
+
+
+def official_seed() -> int:
+    """The seed official grading draws its inputs from: the course's secret one
+    (``solutions/course_seed.txt``, which students and their workers never see), else the
+    public one, with a warning for staff."""
+    seed = paths.course_seed()
+    if seed is None:
+        print(f"autograder: note: {paths.COURSE_SEED} holds no course seed, so official "
+              "grading uses the public seed of the self-check (students could look up "
+              "the visible tests' answers); put a secret number there", file=sys.stderr)
+    return DEFAULT_SEED if seed is None else seed
 #: What a student's worker never sees: the solutions, the grading suites (hidden tests),
 #: the recorded expected values, and the project's own tests and examples.
 PRIVATE_FOLDERS = [paths.SOLUTIONS, paths.SUITES, paths.ASSIGNMENTS, paths.ROOT / "tests",
