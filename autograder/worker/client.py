@@ -322,16 +322,26 @@ def _private_uid(pid: int) -> int:
 
 def student_process(pid: int) -> int:
     """The process that runs student code: in a sandbox the worker ``pid`` waits for the
-    namespace's init, whose first child it is; otherwise ``pid`` itself."""
-    for _ in range(2):
-        try:
-            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        except OSError:
-            return pid
-        if not children:
-            return pid
-        pid = int(children[0])
-    return pid
+    init of a new pid namespace, whose first child it is; otherwise ``pid`` itself."""
+    init = _first_child(pid)
+    if init is None or _namespace(init) is None or _namespace(init) == _namespace(pid):
+        return pid  # no sandbox: a child is something the student started
+    return _first_child(init) or pid
+
+
+def _first_child(pid: int) -> int | None:
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return None
+    return int(children[0]) if children else None
+
+
+def _namespace(pid: int | str, kind: str = "pid") -> str | None:
+    try:
+        return os.readlink(f"/proc/{pid}/ns/{kind}")
+    except OSError:
+        return None
 
 
 #: what a worker sharing each namespace with the grader could do
@@ -355,13 +365,10 @@ def isolation_facts(pid: int) -> list[str]:
     if uid == os.geteuid():
         notes.append("the worker ran as the grader's own user id")
     for kind, could in _SHARED_NAMESPACE.items():
-        try:
-            shared = os.readlink(f"/proc/{target}/ns/{kind}") == \
-                os.readlink(f"/proc/self/ns/{kind}")
-        except OSError:
+        theirs = _namespace(target, kind)
+        if theirs is None:
             notes.append(f"the grader could not confirm the worker's own {kind} namespace")
-            continue
-        if shared:
+        elif theirs == _namespace("self", kind):
             notes.append(f"the worker could {could}")
     return notes
 
