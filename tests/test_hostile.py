@@ -319,3 +319,23 @@ def test_same_submission_graded_five_times_gets_identical_results(tmp_path):
     stable = {json.dumps([(t["name"], t["score"], t["output"]) for t in d["tests"]])
               for d in documents}
     assert len(documents) == 5 and len(stable) == 1
+
+
+@pytest.mark.slow
+def test_a_batch_shows_a_student_nothing_of_the_others_or_the_grader(tmp_path):
+    """In `autograder batch` the grader's command line names the reference cache, and the
+    output folder holds the gradebook and everyone's reports: the snooping cases find
+    none of it (nor the classmate graded beside them), and score zero."""
+    folder = tmp_path / "class"
+    for case in ("snoops_files", "snoops_processes", "imports_hidden_code"):
+        shutil.copytree(CORPUS / case, folder / case)
+        shutil.copy(CORPUS / "_correct.py", folder / case / "_correct.py")
+    shutil.copytree(REPO / "examples" / "submissions" / "perfect", folder / "classmate")
+    out = tmp_path / "out"
+    completed = run_cli("batch", str(folder), "--out", str(out), "--jobs", "2",
+                        "--assignment", "conv_as_matrix", timeout=1800)
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    book = (out / "gradebook.csv").read_text()
+    scores = {line.split(",")[0]: line.split(",")[1] for line in book.splitlines()[1:]}
+    assert scores == {"snoops_files": "0", "snoops_processes": "0", "imports_hidden_code": "0",
+                      "classmate": "34"}, book
