@@ -32,6 +32,7 @@ import os
 import platform
 import resource
 import signal
+import stat
 import struct
 import sys
 
@@ -193,6 +194,8 @@ def _build_root(scratch: str, files: dict[str, bytes], allow: list[str], hide: l
         if not any(_contains(done, path) for done in bound):
             _bind(handles[path], root + path, readonly=True)
             bound.append(path)
+    for handle in handles.values():  # a folder descriptor from outside leads outside
+        _close(handle)
     for path in system:  # /lib -> usr/lib on merged-/usr systems
         if os.path.islink(path):
             os.symlink(os.readlink(path), root + path)
@@ -202,11 +205,15 @@ def _build_root(scratch: str, files: dict[str, bytes], allow: list[str], hide: l
     try:
         _mount(b"proc", root + "/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     except OSError:  # a user namespace under a masked /proc (containers): the host's
-        _bind(os.open("/proc", os.O_PATH | os.O_DIRECTORY), root + "/proc", readonly=False)
+        handle = os.open("/proc", os.O_PATH | os.O_DIRECTORY)
+        _bind(handle, root + "/proc", readonly=False)
+        _close(handle)
+    handle = os.open("/sys", os.O_PATH | os.O_DIRECTORY)
     try:
-        _bind(os.open("/sys", os.O_PATH | os.O_DIRECTORY), root + "/sys", readonly=True)
+        _bind(handle, root + "/sys", readonly=True)
     except OSError:
         pass  # TensorFlow only reads CPU facts there
+    _close(handle)
     for path, (size, count) in TEMP_CAPS.items():
         os.makedirs(root + path, exist_ok=True)
         _mount_tmpfs(root + path, f"size={size},nr_inodes={count},mode=1777", 0)
@@ -222,9 +229,21 @@ def _build_root(scratch: str, files: dict[str, bytes], allow: list[str], hide: l
         if os.path.isdir(root + os.path.realpath(path)):
             _mount_tmpfs(root + os.path.realpath(path), "size=4k,nr_inodes=16,mode=0555",
                          MS_RDONLY)
+    _close_folders()
     _pivot(root)
     _mount(None, "/", None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
     os.chdir(scratch)
+
+
+def _close_folders() -> None:
+    """Close every descriptor of a folder (whoever opened it: the zygote, an import): from
+    one, ``fchdir`` and ``..`` lead back out of any root."""
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            if stat.S_ISDIR(os.fstat(int(name)).st_mode):
+                os.close(int(name))
+        except (OSError, ValueError):
+            pass
 
 
 def _make_dev(root: str, devices: dict[str, int]) -> None:
@@ -249,7 +268,6 @@ def _bind(handle: int, target: str, *, readonly: bool) -> None:
     os.makedirs(target, exist_ok=True)
     source = f"/proc/self/fd/{handle}".encode()
     _mount(source, target, None, MS_BIND | MS_REC)
-    os.close(handle)
     if readonly:
         # A remount must keep the flags the kernel locked on the original (noexec...).
         locked = os.statvfs(target).f_flag & (MS_NOSUID | MS_NODEV | MS_NOEXEC | ATIME_FLAGS)
@@ -314,6 +332,13 @@ def _call(function, *args) -> None:
     if function(*args) != 0:
         error = ctypes.get_errno()
         raise SandboxError(error, f"{function.__name__} failed: {os.strerror(error)}")
+
+
+def _close(handle: int) -> None:
+    try:
+        os.close(handle)
+    except OSError:
+        pass
 
 
 def _write(path: str, text: str) -> None:

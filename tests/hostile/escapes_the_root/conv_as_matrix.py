@@ -1,10 +1,10 @@
 import ctypes
 import os
 
-# Every way out of a new root a student could try after reading the sandbox's source: the
-# classic chroot escape, init's root and cwd links, a user namespace of its own (full
-# capabilities there) to unmount what covers the suites or to remount the grader's code
-# writable. Anything that works earns full marks here.
+# Every way out of a new root a student could try after reading the sandbox's source: a
+# folder descriptor inherited from outside, the classic chroot escape, init's root and cwd
+# links, a user namespace of its own (full capabilities there) to unmount what covers the
+# suites or to remount the grader's code writable. Anything that works earns full marks.
 libc = ctypes.CDLL(None, use_errno=True)
 PACKAGE = os.path.dirname(os.path.dirname(__import__("autograder").__file__))
 found = []
@@ -25,6 +25,15 @@ look("", "as it is")
 for link in ("/proc/1/root", "/proc/1/cwd", "/proc/self/root"):
     look(link, link)
 if os.fork() == 0:  # in a child: these change the process for good
+    for fd in os.listdir("/proc/self/fd"):  # a folder opened outside the root leads out
+        try:
+            os.fchdir(int(fd))
+            for _ in range(40):
+                os.chdir("..")
+            look(".", f"inherited descriptor {fd}")
+        except (OSError, ValueError):
+            pass
+    os.chdir("/")
     try:
         os.mkdir("x")
         os.chroot("x")
