@@ -189,6 +189,11 @@ def _build_root(scratch: str, files: dict[str, bytes], allow: list[str], hide: l
     _mount(b"none", "/", None, MS_REC | MS_PRIVATE)
     root = "/tmp" if os.path.isdir("/tmp") else "/mnt"
     _mount_tmpfs(root, "size=1m,nr_inodes=4096,mode=0755", 0)
+    # Temp folders first: a folder to show that lies under /tmp (a course in /tmp) is then
+    # bound on top of the private /tmp, not covered by it.
+    for path, (size, count) in TEMP_CAPS.items():
+        os.makedirs(root + path, exist_ok=True)
+        _mount_tmpfs(root + path, f"size={size},nr_inodes={count},mode=1777", 0)
     bound: list[str] = []
     for path in readable:  # parents sort before their children
         if not any(_contains(done, path) for done in bound):
@@ -214,9 +219,6 @@ def _build_root(scratch: str, files: dict[str, bytes], allow: list[str], hide: l
     except OSError:
         pass  # TensorFlow only reads CPU facts there
     _close(handle)
-    for path, (size, count) in TEMP_CAPS.items():
-        os.makedirs(root + path, exist_ok=True)
-        _mount_tmpfs(root + path, f"size={size},nr_inodes={count},mode=1777", 0)
     size, count = SCRATCH_CAP
     os.makedirs(root + scratch, exist_ok=True)
     _mount_tmpfs(root + scratch, f"size={size},nr_inodes={count},mode=0700", 0)
