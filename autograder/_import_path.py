@@ -1,9 +1,10 @@
 """``python -m autograder`` puts the current folder first on ``sys.path``.
 
 Run from inside a submission (``python -m autograder grade .``), that would let the
-submission's ``numpy.py`` or ``keras.py`` be imported by the grader itself. The package
-removes that entry as its first act, unless the current folder is the one that holds the
-package (the course folder, where the kit is used without installing it).
+submission's ``numpy.py`` or ``keras.py`` be imported by the grader itself. The command
+removes that entry before it imports anything else, unless the current folder is the one
+that holds the package (the course folder, where the kit is used without installing it).
+Only the command does this: a notebook that imports the package keeps its folder.
 """
 
 from __future__ import annotations

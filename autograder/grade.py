@@ -9,6 +9,7 @@ from pathlib import Path
 from autograder import assignments as registry
 from autograder import codec, paths
 from autograder.errors import UsageError
+from autograder.results import RunResult
 from autograder.session import References, grade_submission, official_seed
 from autograder.views import gradescope, html, junit, markdown, table
 from autograder.worker.client import become_subreaper
@@ -51,9 +52,18 @@ def main(*, submissions: list[str], assignments: list[str] | None = None,
     try:
         for submission in submissions:
             written = [results, junit_file, html_file, markdown_file]
-            run = grade_submission(submission, names=assignments, references=references,
-                                   seed=seed, time_scale=time_scale,
-                                   hide=[Path(f).resolve().parent for f in written if f])
+            try:
+                run = grade_submission(submission, names=assignments, references=references,
+                                       seed=seed, time_scale=time_scale,
+                                       hide=[Path(f).resolve().parent for f in written if f])
+            except UsageError:
+                raise
+            except Exception as error:  # noqa: BLE001 - one submission must not cost the
+                # others their results: this one gets a results file that flags the failure
+                run = RunResult(submission=Path(submission).name, seed=seed,
+                                output="The grader failed on this submission; please tell "
+                                       "the course staff.",
+                                grader_errors=[f"{type(error).__name__}: {error}"])
             runs.append(run)
             if results:
                 gradescope.write(run, results)
