@@ -133,6 +133,8 @@ def grade_the_corpus(run, cases: list[str]) -> dict[str, dict]:
 @pytest.fixture(scope="module")
 def standin():
     """A root-owned file that no worker may ever own, read or change."""
+    if not ROOT:
+        pytest.skip("needs root to make a root-owned file")
     STANDIN.mkdir(mode=0o700, exist_ok=True)
     secret = STANDIN / "secret.txt"
     secret.write_text("stand-in for a root-owned file\n")
@@ -144,9 +146,10 @@ def standin():
 
 
 @pytest.fixture(scope="module")
-def graded(standin) -> dict[str, dict]:
-    if not ROOT:
-        pytest.skip("the corpus runs as root, and as nobody from root")
+def graded(request) -> dict[str, dict]:
+    """As the tests' own user: root (as on Gradescope), or a developer without root."""
+    if ROOT:
+        request.getfixturevalue("standin")
     return grade_the_corpus(run_cli, sorted(EXPECTED))
 
 
@@ -166,6 +169,9 @@ def graded_unisolated() -> dict[str, dict]:
 
 
 def check_case(results: dict, case: str) -> None:
+    if case in NEEDS_ISOLATION and any(NOT_ISOLATED in note
+                                       for note in results["extra_data"]["isolation"]):
+        pytest.skip("no root and no user namespaces here: the worker sees what the grader sees")
     score, phrase = EXPECTED[case]
     assert len(results["tests"]) == 30 and results["extra_data"]["max_score"] == 34
     assert results["score"] == score, [
@@ -186,11 +192,7 @@ def test_hostile_submission_gets_the_score_it_earns(graded, case):
 @pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(EXPECTED))
 def test_hostile_submission_gets_the_score_it_earns_without_root(graded_unprivileged, case):
-    results = graded_unprivileged[case]
-    if case in NEEDS_ISOLATION and any(NOT_ISOLATED in note
-                                       for note in results["extra_data"]["isolation"]):
-        pytest.skip("this machine has no user namespaces: the worker sees what the grader sees")
-    check_case(results, case)
+    check_case(graded_unprivileged[case], case)
 
 
 @pytest.mark.slow
