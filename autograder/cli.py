@@ -29,8 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="what to print (default: table)")
     grade.add_argument("--html", metavar="FILE", help="write an HTML report with figures here")
     grade.add_argument("--markdown", metavar="FILE", help="write a Markdown summary here")
-    grade.add_argument("--seed", type=int, default=None, help="base seed (default: the course seed in "
-                       "solutions/course_seed.txt)")
+    grade.add_argument("--seed", type=int, default=None,
+                       help="base seed (default: the course seed, solutions/course_seed.txt)")
     grade.add_argument("--time-scale", type=float, default=1.0, metavar="X",
                        help="multiply every time limit by X (e.g. 2 on a slow machine)")
     grade.add_argument("--reference-cache", metavar="FILE", help=argparse.SUPPRESS)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
-import time
 import pickle
+import time
 import zipfile
 
 import numpy as np

@@ -122,7 +122,7 @@ def test_a_notebook_the_parser_cannot_handle_is_kept_for_the_import_to_explain()
     ("%%writefile helper.py\ndef f():\n    return 1", ""),
     ("%%time\ndef f():\n    return 1", "def f():\n    return 1"),
     ("!pip install x\n%matplotlib inline\nimport numpy", "import numpy"),
-    ("def f(a, b):\n    return (a\n            % b)", "def f(a, b):\n    return (a\n            % b)"),
+    ("def f(a, b):\n    return (a\n        % b)", "def f(a, b):\n    return (a\n        % b)"),
     ('S = """\n%not a magic\n"""', 'S = """\n%not a magic\n"""'),
     ("def f(a):\n    return a \\\n        % 2", "def f(a):\n    return a \\\n        % 2"),
 ])
