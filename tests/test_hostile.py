@@ -341,3 +341,17 @@ def test_a_batch_shows_a_student_nothing_of_the_others_or_the_grader(tmp_path):
     scores = {line.split(",")[0]: line.split(",")[1] for line in book.splitlines()[1:]}
     assert scores == {"snoops_files": "0", "snoops_processes": "0", "imports_hidden_code": "0",
                       "classmate": "34"}, book
+
+
+@pytest.mark.slow
+def test_zygote_homes_do_not_pile_up():
+    """Each grading run's zygote HOME goes when the run ends; one left by a grader that was
+    killed (no exit handlers) goes with the next run."""
+    temp = Path(tempfile.gettempdir())
+    stale = temp / "autograder-zygote-999999999-left"  # no such pid can be alive
+    stale.mkdir(exist_ok=True)
+    process = run_cli("grade", str(REPO / "examples" / "submissions" / "perfect"),
+                      "--assignment", "conv_as_matrix", background=True)
+    assert process.wait(timeout=600) == 0
+    assert not stale.exists()
+    assert not list(temp.glob(f"autograder-zygote-{process.pid}-*"))
