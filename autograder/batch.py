@@ -33,7 +33,7 @@ from autograder.errors import UsageError
 from autograder.gradebook import Gradebook
 from autograder.handles import save_recording
 from autograder.progress import Progress
-from autograder.session import DEFAULT_SEED, References, grade_submission
+from autograder.session import References, grade_submission, official_seed
 from autograder.submission import JUNK_PARTS
 from autograder.views import markdown
 
@@ -41,9 +41,10 @@ STUDENT_TIME_LIMIT = 3600  #: seconds for one student's whole grading run
 
 
 def main(*, submissions_dir: str | Path, out: str | Path, jobs: int = 1,
-         assignments: list[str] | None = None, seed: int = DEFAULT_SEED,
+         assignments: list[str] | None = None, seed: int | None = None,
          log=sys.stderr) -> int:
     paths.require_solutions("batch")
+    seed = official_seed() if seed is None else seed
     if jobs < 1:
         raise UsageError("--jobs must be at least 1")
     folder = Path(submissions_dir)
@@ -162,7 +163,7 @@ def reference_cache(folder: Path, names: list[str], seed: int, *, log=sys.stderr
     path = folder / f"reference-{_fingerprint(names, seed)[:16]}.npz"
     if path.is_file():
         try:
-            codec.decode(path.read_bytes())
+            codec.decode(path.read_bytes(), **codec.TRUSTED_LIMITS)
             return path
         except codec.CodecError:
             path.unlink()

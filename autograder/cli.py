@@ -29,7 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="what to print (default: table)")
     grade.add_argument("--html", metavar="FILE", help="write an HTML report with figures here")
     grade.add_argument("--markdown", metavar="FILE", help="write a Markdown summary here")
-    grade.add_argument("--seed", type=int, default=None, help="base seed (default: fixed)")
+    grade.add_argument("--seed", type=int, default=None,
+                       help="base seed (default: the course seed, solutions/course_seed.txt)")
     grade.add_argument("--time-scale", type=float, default=1.0, metavar="X",
                        help="multiply every time limit by X (e.g. 2 on a slow machine)")
     grade.add_argument("--budget", type=float, default=None, metavar="SECONDS",
@@ -77,7 +78,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if arguments.verb == "grade":
             from autograder import grade
-            from autograder.session import DEFAULT_SEED
 
             budget = grade.main.__kwdefaults__["budget"] if arguments.budget is None \
                 else arguments.budget
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
                 budget=budget,
                 submissions=arguments.submissions, assignments=arguments.assignments,
                 results=arguments.results, junit_file=arguments.junit, fmt=arguments.format,
-                seed=DEFAULT_SEED if arguments.seed is None else arguments.seed,
+                seed=arguments.seed,
                 html_file=arguments.html, markdown_file=arguments.markdown,
                 reference_cache=arguments.reference_cache, time_scale=arguments.time_scale)
         if arguments.verb == "check":

@@ -7,6 +7,7 @@ into /autograder/results/results.json with the same grader as everywhere else.
 
 from __future__ import annotations
 
+import secrets
 import sys
 import zipfile
 from pathlib import Path
@@ -74,8 +75,20 @@ def main(*, names: list[str], out: str | Path, log=sys.stdout) -> int:
             _add_tree(bundle, paths.DATA, "data")
         for assignment in chosen:
             _add_tree(bundle, paths.SOLUTIONS / assignment.name, f"solutions/{assignment.name}")
+        bundle.writestr("solutions/course_seed.txt", f"{course_seed(log)}\n")
     print(f"Gradescope bundle for {', '.join(names)} written to {out}", file=log)
     return 0
+
+
+def course_seed(log) -> int:
+    """The course's secret seed; a fresh one where the course has none yet (said, so that
+    staff can keep it: a regrade with another seed draws other inputs)."""
+    seed = paths.course_seed()
+    if seed is None:
+        seed = secrets.randbelow(2**31)
+        print(f"no {paths.COURSE_SEED}: the bundle grades with the fresh secret seed {seed} "
+              "(write it there to grade the same way elsewhere)", file=log)
+    return seed
 
 
 def _add_text(bundle: zipfile.ZipFile, name: str, text: str) -> None:

@@ -11,6 +11,8 @@ SOLUTIONS = ROOT / "solutions"
 ASSIGNMENTS = ROOT / "assignments"
 DATA = ROOT / "data"
 EXAMPLES = ROOT / "examples"
+#: the course's secret seed for official grading (staff only: it sits with the solutions)
+COURSE_SEED = SOLUTIONS / "course_seed.txt"
 
 
 def suite_dir(name: str) -> Path:
@@ -41,3 +43,11 @@ def require_solutions(verb: str) -> None:
         raise UsageError(f"`autograder {verb}` needs the reference solutions, and this copy "
                          "has no solutions/ folder (it is the student release); students "
                          "check their work with `autograder check NAME`")
+
+
+def course_seed() -> int | None:
+    """The course's secret seed for official grading, None where the course has none."""
+    try:
+        return int(COURSE_SEED.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
