@@ -148,12 +148,12 @@ def test_a_huge_student_figure_is_drawn_small(tmp_path):
 
     huge = np.ones((7900, 7900), np.float32)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    picture = html._png(Figure("yours against the expected values",
-                               {"yours": huge, "expected": huge}))
+    picture = html._figure(Figure("yours against the expected values",
+                                  {"yours": huge, "expected": huge}))
     grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before  # KiB
     assert picture and grown < 200 * 1024
-    assert max(html._bounded(huge).shape) <= html.MAX_SIDE
-    assert html._bounded(np.ones((20, 900, 900, 3))).shape == (8, 225, 225, 3)
+    assert max(html._bounded(huge).shape) <= html.MAP_PIXELS
+    assert html._bounded(np.ones((20, 900, 900, 3))).shape == (16, 225, 225, 3)
 
 
 def test_results_json_shows_visible_totals_only_before_publication():
