@@ -45,13 +45,14 @@ def main(*, submissions_dir: str | Path, out: str | Path, jobs: int = 1,
     paths.require_solutions("batch")
     if jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    folder = Path(submissions_dir)
+    # Absolute: each student is graded by a child process that runs in the course folder.
+    folder = Path(submissions_dir).resolve()
     if not folder.is_dir():
         raise UsageError(f"submissions folder not found: {folder}")
     students = list_students(folder)
     if not students:
         raise UsageError(f"{folder} holds no submissions (a folder or .zip per student)")
-    out = Path(out)
+    out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     names = [registry.get(name).name for name in assignments] if assignments \
         else list(registry.ASSIGNMENTS)
@@ -117,7 +118,8 @@ def grade_student(student: str, path: Path, out: Path, cache: Path, seed: int,
                "--markdown", str(target / "report.md")]
     for name in names:  # named explicitly: a module the student did not submit scores 0
         command += ["--assignment", name]
-    environment = dict(os.environ, AUTOGRADER_DIE_WITH_PARENT="1")
+    environment = dict(os.environ, AUTOGRADER_DIE_WITH_PARENT="1",
+                       **{paths.COURSE_VARIABLE: str(paths.ROOT)})
     with (target / "grader.log").open("w") as log:
         try:
             completed = subprocess.run(command, cwd=paths.ROOT, stdout=log, stderr=log,

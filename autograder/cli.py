@@ -9,6 +9,9 @@ import argparse
 import os
 import sys
 
+from pathlib import Path
+
+from autograder import paths
 from autograder.errors import UsageError
 
 
@@ -16,8 +19,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="autograder", description="Grade the generative deep learning assignments.")
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="COMMAND")
+    # Every verb takes --course: given after the verb, where a TA would type it.
+    course = argparse.ArgumentParser(add_help=False)
+    course.add_argument("--course", metavar="DIR",
+                        help="the course folder (solutions/, assignments/, data/); default: "
+                             f"${paths.COURSE_VARIABLE}, else the current folder or the "
+                             "nearest one above it that holds a course")
 
-    grade = verbs.add_parser("grade", help="grade submissions against the reference solutions")
+    grade = verbs.add_parser("grade", parents=[course], help="grade submissions against the reference solutions")
     grade.add_argument("submissions", nargs="+", metavar="SUBMISSION",
                        help="a folder or .zip holding any of the assignment modules")
     grade.add_argument("--assignment", action="append", dest="assignments", metavar="NAME",
@@ -34,21 +43,21 @@ def build_parser() -> argparse.ArgumentParser:
                        help="multiply every time limit by X (e.g. 2 on a slow machine)")
     grade.add_argument("--reference-cache", metavar="FILE", help=argparse.SUPPRESS)
 
-    check = verbs.add_parser("check", help="self-check: visible tests, recorded answers")
+    check = verbs.add_parser("check", parents=[course], help="self-check: visible tests, recorded answers")
     check.add_argument("name", metavar="NAME", help="assignment, e.g. conv_as_matrix")
     check.add_argument("--submission", metavar="DIR",
                        help="folder holding your module (default: assignments/NAME)")
     check.add_argument("--only", metavar="EXPR",
                        help="only tests matching this pytest -k expression, e.g. conv_matrix")
 
-    build = verbs.add_parser("build", help="regenerate assignments/ from solutions/")
+    build = verbs.add_parser("build", parents=[course], help="regenerate assignments/ from solutions/")
     build.add_argument("names", nargs="*", metavar="NAME", help="default: all")
     build.add_argument("--out", metavar="DIR", help="write here instead of assignments/")
 
-    release = verbs.add_parser("release", help="write the student release into a new folder")
+    release = verbs.add_parser("release", parents=[course], help="write the student release into a new folder")
     release.add_argument("out", metavar="DIR")
 
-    batch = verbs.add_parser("batch", help="grade a folder of submissions into a gradebook")
+    batch = verbs.add_parser("batch", parents=[course], help="grade a folder of submissions into a gradebook")
     batch.add_argument("submissions_dir", metavar="SUBMISSIONS_DIR",
                        help="one folder or .zip per student")
     batch.add_argument("--out", metavar="DIR", required=True,
@@ -58,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--assignment", action="append", dest="assignments", metavar="NAME",
                        help="grade only this assignment (repeatable); default: all")
 
-    bundle = verbs.add_parser("gradescope", help="write a Gradescope autograder bundle")
+    bundle = verbs.add_parser("gradescope", parents=[course], help="write a Gradescope autograder bundle")
     bundle.add_argument("names", nargs="+", metavar="NAME")
     bundle.add_argument("--out", metavar="FILE.zip", required=True)
     return parser
@@ -71,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         die_with_parent()
     arguments = build_parser().parse_args(argv)
     try:
+        if arguments.course:  # absolute, so that children in other folders see the same
+            os.environ[paths.COURSE_VARIABLE] = str(Path(arguments.course).resolve())
         if arguments.verb == "grade":
             from autograder import grade
             from autograder.session import DEFAULT_SEED

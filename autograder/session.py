@@ -25,10 +25,13 @@ from autograder.submission import Submission
 from autograder.worker.client import Limits
 
 DEFAULT_SEED = 20261121
-#: What a student's worker never sees: the solutions, the grading suites (hidden tests),
-#: the recorded expected values, and the project's own tests and examples.
-PRIVATE_FOLDERS = [paths.SOLUTIONS, paths.SUITES, paths.ASSIGNMENTS, paths.ROOT / "tests",
-                   paths.EXAMPLES]
+
+
+def private_folders() -> list[Path]:
+    """What a student's worker never sees: the solutions, the grading suites (hidden tests),
+    the recorded expected values, and the project's own tests and examples."""
+    return [paths.SOLUTIONS, paths.SUITES, paths.ASSIGNMENTS, paths.ROOT / "tests",
+            paths.EXAMPLES]
 
 
 class References:
@@ -89,7 +92,7 @@ def grade_submission(source: str | Path, *, names: list[str] | None, references:
                 else None,
                 scaled(registry.get(name).limits, time_scale), seed,
                 missing=located.missing.get(name, ""),
-                hide=[*PRIVATE_FOLDERS, *hide])
+                hide=[*private_folders(), *hide])
             for name in to_grade
         }
         context = GradingContext(students, {n: references.get(n) for n in to_grade},
