@@ -34,14 +34,16 @@ from autograder.gradebook import Gradebook
 from autograder.handles import save_recording
 from autograder.progress import Progress
 from autograder.session import DEFAULT_SEED, References, grade_submission
-from autograder.submission import JUNK_PARTS
+from autograder.roster import list_students
 
 STUDENT_TIME_LIMIT = 3600  #: seconds for one student's whole grading run
 
 
 def main(*, submissions_dir: str | Path, out: str | Path, jobs: int = 1,
-         assignments: list[str] | None = None, seed: int = DEFAULT_SEED,
-         log=sys.stderr) -> int:
+         assignments: list[str] | None = None, students: list[str] | None = None,
+         seed: int = DEFAULT_SEED, log=sys.stderr) -> int:
+    """Grade every student of ``submissions_dir`` (or only the ids in ``students``: a CI
+    matrix job grades one) into ``out``; returns 0 once everyone has a gradebook row."""
     paths.require_solutions("batch")
     if jobs < 1:
         raise UsageError("--jobs must be at least 1")
@@ -49,9 +51,13 @@ def main(*, submissions_dir: str | Path, out: str | Path, jobs: int = 1,
     folder = Path(submissions_dir).resolve()
     if not folder.is_dir():
         raise UsageError(f"submissions folder not found: {folder}")
-    students = list_students(folder)
-    if not students:
+    everyone = list_students(folder)
+    if not everyone:
         raise UsageError(f"{folder} holds no submissions (a folder or .zip per student)")
+    unknown = sorted(set(students or []) - {student for student, _ in everyone})
+    if unknown:
+        raise UsageError(f"no student {unknown[0]!r} in {folder}")
+    chosen = [(s, p) for s, p in everyone if not students or s in students]
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     names = [registry.get(name).name for name in assignments] if assignments \
@@ -59,7 +65,7 @@ def main(*, submissions_dir: str | Path, out: str | Path, jobs: int = 1,
     gradebook = Gradebook(out / "gradebook.csv", names)
 
     todo = []
-    for student, path in students:
+    for student, path in chosen:
         if student in gradebook.done:
             continue
         recovered = read_results(student_dir(out, student) / "results.json")
@@ -67,9 +73,9 @@ def main(*, submissions_dir: str | Path, out: str | Path, jobs: int = 1,
             _record(gradebook, student, recovered, "graded", 0.0)
         else:
             todo.append((student, path))
-    progress = Progress(len(students), already_done=len(students) - len(todo), stream=log)
-    if len(todo) < len(students):
-        print(f"resuming: {len(students) - len(todo)} of {len(students)} already graded",
+    progress = Progress(len(chosen), already_done=len(chosen) - len(todo), stream=log)
+    if len(todo) < len(chosen):
+        print(f"resuming: {len(chosen) - len(todo)} of {len(chosen)} already graded",
               file=log)
     # Only now, and only if someone is left: a resumed or merged batch costs nothing more.
     cache = reference_cache(out / "reference", names, seed, log=log) if todo else None
@@ -85,21 +91,6 @@ def main(*, submissions_dir: str | Path, out: str | Path, jobs: int = 1,
     (out / "summary.md").write_text(class_summary(gradebook))
     print(f"gradebook: {out / 'gradebook.csv'}; reports: {out / 'students'}", file=log)
     return 0
-
-
-def list_students(folder: Path) -> list[tuple[str, Path]]:
-    """(student id, path) for every folder or .zip in ``folder``, sorted by id."""
-    entries = [p for p in folder.iterdir()
-               if not p.name.startswith(".") and p.name not in JUNK_PARTS
-               and (p.is_dir() or p.suffix.lower() == ".zip")]
-    students, seen = [], set()
-    for path in sorted(entries):
-        student = path.stem if path.suffix.lower() == ".zip" else path.name
-        if student in seen:  # alice/ and alice.zip: keep both, distinctly
-            student = path.name
-        seen.add(student)
-        students.append((student, path))
-    return students
 
 
 def student_dir(out: Path, student: str) -> Path:

@@ -66,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="students graded in parallel (default: 1)")
     batch.add_argument("--assignment", action="append", dest="assignments", metavar="NAME",
                        help="grade only this assignment (repeatable); default: all")
+    batch.add_argument("--student", action="append", dest="students", metavar="ID",
+                       help="grade only this student of the folder (repeatable; a CI matrix "
+                            "job grades one); default: everyone")
 
     bundle = verbs.add_parser("gradescope", parents=[course], help="write a Gradescope autograder bundle")
     bundle.add_argument("names", nargs="+", metavar="NAME")
@@ -109,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
             from autograder import batch
 
             return batch.main(submissions_dir=arguments.submissions_dir, out=arguments.out,
-                              jobs=arguments.jobs, assignments=arguments.assignments)
+                              jobs=arguments.jobs, assignments=arguments.assignments,
+                              students=arguments.students)
         if arguments.verb == "gradescope":
             from autograder import gradescope_bundle
 
