@@ -33,8 +33,8 @@ from autograder.errors import UsageError
 from autograder.gradebook import Gradebook
 from autograder.handles import save_recording
 from autograder.progress import Progress
-from autograder.session import DEFAULT_SEED, References, grade_submission
 from autograder.roster import list_students
+from autograder.session import DEFAULT_SEED, References, grade_submission
 
 STUDENT_TIME_LIMIT = 3600  #: seconds for one student's whole grading run
 

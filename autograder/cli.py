@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-
 from pathlib import Path
 
 from autograder import paths
@@ -26,7 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
                              f"${paths.COURSE_VARIABLE}, else the current folder or the "
                              "nearest one above it that holds a course")
 
-    grade = verbs.add_parser("grade", parents=[course], help="grade submissions against the reference solutions")
+    grade = verbs.add_parser("grade", parents=[course],
+                             help="grade submissions against the reference solutions")
     grade.add_argument("submissions", nargs="+", metavar="SUBMISSION",
                        help="a folder or .zip holding any of the assignment modules")
     grade.add_argument("--assignment", action="append", dest="assignments", metavar="NAME",
@@ -43,21 +43,25 @@ def build_parser() -> argparse.ArgumentParser:
                        help="multiply every time limit by X (e.g. 2 on a slow machine)")
     grade.add_argument("--reference-cache", metavar="FILE", help=argparse.SUPPRESS)
 
-    check = verbs.add_parser("check", parents=[course], help="self-check: visible tests, recorded answers")
+    check = verbs.add_parser("check", parents=[course],
+                             help="self-check: visible tests, recorded answers")
     check.add_argument("name", metavar="NAME", help="assignment, e.g. conv_as_matrix")
     check.add_argument("--submission", metavar="DIR",
                        help="folder holding your module (default: assignments/NAME)")
     check.add_argument("--only", metavar="EXPR",
                        help="only tests matching this pytest -k expression, e.g. conv_matrix")
 
-    build = verbs.add_parser("build", parents=[course], help="regenerate assignments/ from solutions/")
+    build = verbs.add_parser("build", parents=[course],
+                             help="regenerate assignments/ from solutions/")
     build.add_argument("names", nargs="*", metavar="NAME", help="default: all")
     build.add_argument("--out", metavar="DIR", help="write here instead of assignments/")
 
-    release = verbs.add_parser("release", parents=[course], help="write the student release into a new folder")
+    release = verbs.add_parser("release", parents=[course],
+                               help="write the student release into a new folder")
     release.add_argument("out", metavar="DIR")
 
-    batch = verbs.add_parser("batch", parents=[course], help="grade a folder of submissions into a gradebook")
+    batch = verbs.add_parser("batch", parents=[course],
+                             help="grade a folder of submissions into a gradebook")
     batch.add_argument("submissions_dir", metavar="SUBMISSIONS_DIR",
                        help="one folder or .zip per student")
     batch.add_argument("--out", metavar="DIR", required=True,
@@ -70,7 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="grade only this student of the folder (repeatable; a CI matrix "
                             "job grades one); default: everyone")
 
-    bundle = verbs.add_parser("gradescope", parents=[course], help="write a Gradescope autograder bundle")
+    bundle = verbs.add_parser("gradescope", parents=[course],
+                              help="write a Gradescope autograder bundle")
     bundle.add_argument("names", nargs="+", metavar="NAME")
     bundle.add_argument("--out", metavar="FILE.zip", required=True)
     return parser

@@ -15,25 +15,44 @@ from autograder import assignments as registry
 from autograder import paths
 from autograder.errors import UsageError
 
+#: Python versions the requirements resolve on (TensorFlow 2.21 has wheels for these).
+SUPPORTED_PYTHONS = ((3, 10), (3, 13))
+
 SETUP_SH = """#!/usr/bin/env bash
-# Gradescope runs this once, as root, while it builds the autograder image.
+# Gradescope runs this once, as root, while it builds the autograder image. Its default
+# image is Ubuntu 22.04 (Python 3.10); Ubuntu 24.04 has Python 3.12. requirements.txt
+# resolves on the image's own Python 3.{low} to 3.{high}: see README.md. AUTOGRADER_ROOT,
+# AUTOGRADER_SETUP_PYTHON and AUTOGRADER_VENV_FLAGS only serve to try this outside Gradescope.
 set -euo pipefail
+ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
+PYTHON="${{AUTOGRADER_SETUP_PYTHON:-python3}}"
 apt-get update
 apt-get install -y --no-install-recommends python3 python3-venv python3-pip
-python3 -m venv /autograder/venv
-/autograder/venv/bin/python -m pip install --no-cache-dir -r /autograder/source/requirements.txt
-"""
+"$PYTHON" - <<'CHECK'
+import sys
+if not (3, {low}) <= sys.version_info[:2] <= (3, {high}):
+    sys.exit(f"autograder: this image has Python {{sys.version.split()[0]}}; the grader "
+             "needs Python 3.{low} to 3.{high} (TensorFlow 2.21)")
+CHECK
+"$PYTHON" -m venv ${{AUTOGRADER_VENV_FLAGS:-}} "$ROOT/venv"
+"$ROOT/venv/bin/python" -m pip install --no-cache-dir -r "$ROOT/source/requirements.txt"
+# A grader that cannot start fails the image build here, not the first student's run.
+cd "$ROOT/source"
+"$ROOT/venv/bin/python" -c "import keras, tensorflow, autograder.grade"
+echo "autograder: ready on $("$ROOT/venv/bin/python" --version)"
+""".format(low=SUPPORTED_PYTHONS[0][1], high=SUPPORTED_PYTHONS[1][1])
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash
 # Gradescope runs this for every submission. AUTOGRADER_ROOT and AUTOGRADER_PYTHON exist so
 # that the bundle can be tested outside Gradescope.
 set -uo pipefail
 ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
-PYTHON="${{AUTOGRADER_PYTHON:-/autograder/venv/bin/python}}"
+PYTHON="${{AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}}"
 RESULTS="$ROOT/results/results.json"
 mkdir -p "$ROOT/results"
 cd "$ROOT/source"
-"$PYTHON" -m autograder grade "$ROOT/submission" {assignments} --results "$RESULTS"
+"$PYTHON" -m autograder grade --course "$ROOT/source" "$ROOT/submission" {assignments} \\
+    --results "$RESULTS"
 status=$?
 if [ ! -s "$RESULTS" ]; then
     # The grader itself failed: still give Gradescope a valid file that says so.
@@ -41,6 +60,37 @@ if [ ! -s "$RESULTS" ]; then
     printf '{{"score": 0, "output": "%s", "tests": []}}\\n' "$message" > "$RESULTS"
 fi
 exit 0
+"""
+
+README = """# Gradescope autograder for {names}
+
+Upload this zip as the assignment's autograder ("Zip file upload"). Gradescope unpacks it
+into /autograder/source and runs `setup.sh` once to build the image: it makes a virtual
+environment with the image's own Python and installs requirements.txt into it. Then, for
+every submission, `run_autograder` grades /autograder/submission into
+/autograder/results/results.json.
+
+## Base image
+
+Either of Gradescope's Ubuntu images works: Ubuntu 22.04 (the default, Python 3.10) or
+Ubuntu 24.04 (Python 3.12). The requirements resolve on Python 3.10 to 3.13 (TensorFlow
+2.21 has wheels for these); Python 3.10 gets Keras 3.12.4, the newest Keras that supports
+it, newer Pythons Keras 3.15.1. `setup.sh` stops the build with a one-line reason on any
+other Python. The student's self-check answers were recorded with Python 3.11; official
+grading computes every expected value live, on the image itself.
+
+## Autograder settings
+
+- CPU: 1 vCPU for conv_as_matrix, transposed_conv and upsampling; 2 vCPUs when the bundle
+  holds autoencoder, vae or gan (they train small models, the student's and the reference's).
+- Memory: 6 GB. Each student process may use up to 4 GiB before it is stopped and
+  reported as "out of memory"; the grader and TensorFlow itself need the rest. Gradescope's
+  default (768 MB) ends the run as "Killed" on TensorFlow's import.
+- Timeout: 20 minutes for all six assignments (a full submission takes about 70 s on 2
+  cores, a student's hanging calls up to a minute each); 10 minutes (Gradescope's default)
+  for the three assignments without training.
+
+The image build itself (TensorFlow is about 600 MB) takes several minutes.
 """
 
 LEFT_OUT = {"__pycache__", ".pytest_cache"}
@@ -62,6 +112,7 @@ def main(*, names: list[str], out: str | Path, log=sys.stdout) -> int:
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
         _add_text(bundle, "setup.sh", SETUP_SH)
         _add_text(bundle, "run_autograder", RUN_AUTOGRADER.format(assignments=flags))
+        bundle.writestr("README.md", README.format(names=", ".join(names)))
         for name in ("requirements.txt", "pyproject.toml"):
             bundle.write(paths.ROOT / name, name)
         _add_tree(bundle, paths.PACKAGE, "autograder")
