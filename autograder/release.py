@@ -52,7 +52,12 @@ def student_readme() -> str:
 
 ## Set up (once)
 
+With Python 3.10 to 3.13, in this folder:
+
     python -m pip install -r requirements.txt
+
+(or `python -m pip install .`, which also gives an `autograder` command: run it in this
+folder or below it, e.g. `autograder check conv_as_matrix`).
 
 ## Work on an assignment
 
