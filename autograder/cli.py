@@ -82,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if sys.version_info < (3, 11):  # noqa: UP036 - pip may be bypassed: say it in one line
+        print(f"autograder: error: Python {sys.version.split()[0]} is too old; the grader "
+              "needs Python 3.11 to 3.13 (Keras 3.15)", file=sys.stderr)
+        return 2
     if os.environ.get("AUTOGRADER_DIE_WITH_PARENT") == "1":  # set by `batch` for its children
         from autograder.worker.lifetime import die_with_parent
 

@@ -15,24 +15,30 @@ from autograder import assignments as registry
 from autograder import paths
 from autograder.errors import UsageError
 
-#: Python versions the requirements resolve on (TensorFlow 2.21 has wheels for these).
-SUPPORTED_PYTHONS = ((3, 10), (3, 13))
+#: The Pythons the grader runs on: TensorFlow 2.21 has wheels up to 3.13, Keras 3.15 needs 3.11.
+SUPPORTED_PYTHONS = ((3, 11), (3, 13))
 
 SETUP_SH = """#!/usr/bin/env bash
-# Gradescope runs this once, as root, while it builds the autograder image. Its default
-# image is Ubuntu 22.04 (Python 3.10); Ubuntu 24.04 has Python 3.12. requirements.txt
-# resolves on the image's own Python 3.{low} to 3.{high}: see README.md. AUTOGRADER_ROOT,
-# AUTOGRADER_SETUP_PYTHON and AUTOGRADER_VENV_FLAGS only serve to try this outside Gradescope.
+# Gradescope runs this once, as root, while it builds the autograder image. The grader
+# needs Python 3.{low} to 3.{high}: Ubuntu 24.04's python3 (3.12) is used as it is; on
+# Ubuntu 22.04, Gradescope's default, python3 is 3.10, so Ubuntu's own python3.11 (universe)
+# is installed beside it. See README.md. AUTOGRADER_ROOT, AUTOGRADER_SETUP_PYTHON and
+# AUTOGRADER_VENV_FLAGS only serve to try this script outside Gradescope.
 set -euo pipefail
 ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
 PYTHON="${{AUTOGRADER_SETUP_PYTHON:-python3}}"
 apt-get update
 apt-get install -y --no-install-recommends python3 python3-venv python3-pip
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info[:2] < (3, {low}))'; then
+    echo "autograder: $("$PYTHON" --version) is too old; installing python3.{low}"
+    apt-get install -y --no-install-recommends python3.{low} python3.{low}-venv
+    PYTHON=python3.{low}
+fi
 "$PYTHON" - <<'CHECK'
 import sys
 if not (3, {low}) <= sys.version_info[:2] <= (3, {high}):
     sys.exit(f"autograder: this image has Python {{sys.version.split()[0]}}; the grader "
-             "needs Python 3.{low} to 3.{high} (TensorFlow 2.21)")
+             "needs Python 3.{low} to 3.{high} (TensorFlow 2.21, Keras 3.15)")
 CHECK
 "$PYTHON" -m venv ${{AUTOGRADER_VENV_FLAGS:-}} "$ROOT/venv"
 "$ROOT/venv/bin/python" -m pip install --no-cache-dir -r "$ROOT/source/requirements.txt"
@@ -72,12 +78,13 @@ every submission, `run_autograder` grades /autograder/submission into
 
 ## Base image
 
-Either of Gradescope's Ubuntu images works: Ubuntu 22.04 (the default, Python 3.10) or
-Ubuntu 24.04 (Python 3.12). The requirements resolve on Python 3.10 to 3.13 (TensorFlow
-2.21 has wheels for these); Python 3.10 gets Keras 3.12.4, the newest Keras that supports
-it, newer Pythons Keras 3.15.1. `setup.sh` stops the build with a one-line reason on any
-other Python. The student's self-check answers were recorded with Python 3.11; official
-grading computes every expected value live, on the image itself.
+Either of Gradescope's Ubuntu images works. The grader needs Python 3.11 to 3.13
+(TensorFlow 2.21 with Keras 3.15): on Ubuntu 24.04 `setup.sh` uses the image's Python
+3.12; on Ubuntu 22.04 (the default), whose Python is 3.10, it installs Ubuntu's
+`python3.11` package beside it. (Python 3.10 only gets Keras 3.12, which grades
+differently: the reference fails one of its own tests there.) Any other Python stops the
+build with a one-line reason. Official grading computes every expected value live, on the
+image itself.
 
 ## Autograder settings
 

@@ -8,8 +8,10 @@
 # Gradescope's layout), runs its setup.sh with PYTHON as the image's python3 -- a full
 # install of requirements.txt from the package index, several minutes and about 1.5 GB --
 # then its run_autograder on the perfect and the partial example, and prints each score.
-# apt-get is stood in for (PYTHON is already there). Exits non-zero when a step fails or the
-# grader reports an error of its own.
+# apt-get is stood in for (it only says what it was asked): with a PYTHON older than 3.11
+# (Ubuntu 22.04's 3.10), setup.sh then takes the python3.11 found on PATH, as it would
+# after installing Ubuntu's package. Exits non-zero when a step fails or the grader reports
+# an error of its own.
 set -euo pipefail
 python="$1"; shift
 assignments=("${@:-conv_as_matrix}")
@@ -28,7 +30,8 @@ started=$SECONDS
 PATH="$work/bin:$PATH" AUTOGRADER_ROOT="$root" AUTOGRADER_SETUP_PYTHON="$python" \
     bash "$root/source/setup.sh" > "$work/setup.log" 2>&1 \
     || { tail -20 "$work/setup.log"; echo "setup.sh failed: $work/setup.log"; exit 1; }
-echo "setup.sh: $((SECONDS - started)) s; $(tail -1 "$work/setup.log")"
+grep '^autograder:\|^apt-get' "$work/setup.log"
+echo "setup.sh: $((SECONDS - started)) s"
 "$root/venv/bin/python" -m pip list 2>/dev/null | grep -iE '^(tensorflow|keras|numpy) '
 
 for example in perfect partial; do

@@ -26,21 +26,18 @@ from autograder.worker.output import OutputCapture
 from autograder.worker.zygote import ForkedProcess, Zygote
 
 _PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
-# The worker runs in the student's folder, which `python -c` puts first on sys.path: -P
-# (Python 3.11+) leaves it off; before 3.11 the boot code takes it off before any import.
-_SAFE_PATH = "import sys\nif sys.path[:1] == ['']:\n    del sys.path[0]\n"
 # The worker imports the grader's worker and probe code from the grader's copy, then takes
 # that folder off sys.path again, so `import solutions` cannot work from student code.
-_BOOT = _SAFE_PATH + (
-    "sys.path.insert(0, {root!r}); "
+_BOOT = (
+    "import sys; sys.path.insert(0, {root!r}); "
     "import autograder.worker.main as m, autograder.probes.common; "
     "sys.path.remove({root!r}); m.main(int(sys.argv[1]), int(sys.argv[2]))"
 )
-_ZYGOTE_BOOT = _SAFE_PATH + (
-    "sys.path.insert(0, {root!r}); import autograder.worker.zygote as z; "
+_ZYGOTE_BOOT = (
+    "import sys; sys.path.insert(0, {root!r}); import autograder.worker.zygote as z; "
     "sys.path.remove({root!r}); z.serve(int(sys.argv[1]))"
 )
-_PYTHON = [sys.executable, "-s", *(["-P"] if sys.version_info >= (3, 11) else []), "-u", "-c"]
+_PYTHON = [sys.executable, "-s", "-P", "-u", "-c"]
 
 
 @dataclass(frozen=True)
