@@ -90,9 +90,11 @@ image itself.
 
 - CPU: 1 vCPU for conv_as_matrix, transposed_conv and upsampling; 2 vCPUs when the bundle
   holds autoencoder, vae or gan (they train small models, the student's and the reference's).
-- Memory: 6 GB. Each student process may use up to 4 GiB before it is stopped and
-  reported as "out of memory"; the grader and TensorFlow itself need the rest. Gradescope's
-  default (768 MB) ends the run as "Killed" on TensorFlow's import.
+- Memory: 6 GB. Grading a correct submission of all six assignments peaks at 1.5 GiB
+  (all processes, measured on a 2-core machine), but each student process may grow to
+  4 GiB before it is stopped and reported as "out of memory": the container must hold
+  that and the rest, or Gradescope ends the whole run as "Killed". Gradescope's default
+  (768 MB) is less than the grader with TensorFlow loaded.
 - Timeout: 20 minutes for all six assignments (a full submission takes about 70 s on 2
   cores, a student's hanging calls up to a minute each); 10 minutes (Gradescope's default)
   for the three assignments without training.

@@ -52,7 +52,7 @@ def student_readme() -> str:
 
 ## Set up (once)
 
-With Python 3.10 to 3.13, in this folder:
+With Python 3.11 to 3.13, in this folder:
 
     python -m pip install -r requirements.txt
 
