@@ -70,7 +70,7 @@ def main(*, submissions_dir: str | Path, out: str | Path, jobs: int = 1,
             continue
         recovered = read_results(student_dir(out, student) / "results.json")
         if recovered is not None:  # graded before the interruption, row not yet written
-            _record(gradebook, student, recovered, "graded", 0.0)
+            _record(gradebook, student, recovered, status_of(recovered), 0.0)
         else:
             todo.append((student, path))
     progress = Progress(len(chosen), already_done=len(chosen) - len(todo), stream=log)
@@ -90,6 +90,12 @@ def main(*, submissions_dir: str | Path, out: str | Path, jobs: int = 1,
             progress.update(f"{student} {score}")
     (out / "summary.md").write_text(class_summary(gradebook))
     print(f"gradebook: {out / 'gradebook.csv'}; reports: {out / 'students'}", file=log)
+    troubled = sorted(row["student"] for row in gradebook.done.values()
+                      if row["student"] in dict(chosen) and row["status"] != "graded")
+    if troubled:  # the gradebook is complete, but its scores for these need staff's eyes
+        print(f"the grader failed on {len(troubled)} student(s): {', '.join(troubled)} "
+              "(see the status column and their grader.log)", file=log)
+        return 1
     return 0
 
 
@@ -122,7 +128,16 @@ def grade_student(student: str, path: Path, out: Path, cache: Path, seed: int,
     results = read_results(target / "results.json")
     if results is None:
         return student, None, f"grader error ({code}; see grader.log)", seconds
-    return student, results, "graded" if code == 0 else f"grader error ({code})", seconds
+    return student, results, status_of(results) if code in (0, 1) else \
+        f"grader error ({code})", seconds
+
+
+def status_of(results: dict) -> str:
+    """A student's gradebook status from their results.json alone, so that a row written
+    from a CI job's results is the row batch writes itself: "graded", or "grader error"
+    when the grader failed on some test (it then exits 1; results.json says where)."""
+    return "grader error (see results.json)" if results["extra_data"].get("grader_errors") \
+        else "graded"
 
 
 def read_results(path: Path) -> dict | None:

@@ -115,6 +115,24 @@ def test_results_without_a_row_are_merged_not_graded_again(tmp_path, graded_exam
         {"ana": f"{scores['perfect']['score']:g}", "ben": f"{scores['partial']['score']:g}"}
 
 
+
+def test_a_grader_error_in_merged_results_is_its_status_and_exit_1(tmp_path):
+    """Is a student whose results.json records a grader error (a CI job's, merged) given
+    the status batch itself gives, and does batch then exit 1 with a complete gradebook?"""
+    folder = make_class(tmp_path / "class", {"ana": "perfect", "ben": "perfect"})
+    out = tmp_path / "out"
+    for student, errors in (("ana", []), ("ben", ["the reference failed on conv_matrix"])):
+        (out / "students" / student).mkdir(parents=True)
+        (out / "students" / student / "results.json").write_text(json.dumps(
+            {"score": 3, "tests": [], "extra_data": {
+                "max_score": 34, "grader_errors": errors,
+                "scores": {"conv_as_matrix": {"score": 3, "max_score": 34}}}}))
+    completed = run_cli("batch", str(folder), "--out", str(out), *ONLY)
+    assert completed.returncode == 1
+    assert "the grader failed on 1 student(s): ben" in completed.stderr
+    assert {r["student"]: r["status"] for r in rows(out / "gradebook.csv")} == \
+        {"ana": "graded", "ben": "grader error (see results.json)"}
+
 def test_gradebook_drops_a_cut_off_row_and_refuses_other_columns(tmp_path):
     path = tmp_path / "gradebook.csv"
     book = Gradebook(path, ["conv_as_matrix"])
