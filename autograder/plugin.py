@@ -205,7 +205,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
     finished_setup_badly = call.when == "setup" and report.outcome != "passed"
     if call.when == "call" or finished_setup_badly:
-        item.config.stash[CONTEXT].results.append(_result_of(item, call, report))
+        context = item.config.stash[CONTEXT]
+        context.results.append(_result_of(item, call, report))
+        error = call.excinfo.value if call.excinfo else None
+        if isinstance(error, ReferenceFailure) and str(error) not in context.errors:
+            context.errors.append(str(error))  # the grader's fault: the run must not pass
     return report
 
 

@@ -50,10 +50,13 @@ def official_seed() -> int:
               "grading uses the public seed of the self-check (students could look up "
               "the visible tests' answers); put a secret number there", file=sys.stderr)
     return DEFAULT_SEED if seed is None else seed
-#: What a student's worker never sees: the solutions, the grading suites (hidden tests),
-#: the recorded expected values, and the project's own tests and examples.
-PRIVATE_FOLDERS = [paths.SOLUTIONS, paths.SUITES, paths.ASSIGNMENTS, paths.ROOT / "tests",
-                   paths.EXAMPLES]
+
+
+def private_folders() -> list[Path]:
+    """What a student's worker never sees: the solutions, the grading suites (hidden tests),
+    the recorded expected values, and the project's own tests and examples."""
+    return [paths.SOLUTIONS, paths.SUITES, paths.ASSIGNMENTS, paths.ROOT / "tests",
+            paths.EXAMPLES]
 
 
 class References:
@@ -117,7 +120,7 @@ def grade_submission(source: str | Path, *, names: list[str] | None, references:
                 else None,
                 scaled(registry.get(name).limits, time_scale), seed,
                 missing=located.missing.get(name, ""),
-                hide=[*PRIVATE_FOLDERS, *hide], budget=budget)
+                hide=[*private_folders(), *hide], budget=budget)
             for name in to_grade
         }
         context = GradingContext(students, {n: references.get(n) for n in to_grade},

@@ -19,10 +19,9 @@ from pathlib import Path
 
 from autograder.errors import UsageError
 from autograder.notebooks import NotebookError, differs_from_module, notebook_to_module
+from autograder.roster import JUNK_PARTS
 from autograder.worker.cleanup import remove_tree
 
-#: Folders and files that are never part of a submission.
-JUNK_PARTS = {"__MACOSX", "__pycache__", ".ipynb_checkpoints", ".git", ".DS_Store"}
 MAX_DEPTH = 6
 MAX_FILES = 2000
 MAX_UNPACKED_BYTES = 200 * 2**20

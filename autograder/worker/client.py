@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from autograder import codec
+from autograder import codec, paths
+from autograder.errors import UsageError
 from autograder.worker import channel
 from autograder.worker.output import OutputCapture
 from autograder.worker.zygote import ForkedProcess, Zygote
@@ -294,6 +295,10 @@ def worker_environment(*, home: Path, extra: dict[str, str]) -> dict[str, str]:
     for name in ("CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "TMPDIR", "TF_ENABLE_ONEDNN_OPTS"):
         if name in os.environ:
             env[name] = os.environ[name]
+    try:  # the worker runs in the submission's folder: name the course (its data/) outright
+        env[paths.COURSE_VARIABLE] = str(paths.course_root())
+    except UsageError:
+        pass
     env.update(extra)
     return env
 
