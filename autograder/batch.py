@@ -33,43 +33,51 @@ from autograder.errors import UsageError
 from autograder.gradebook import Gradebook
 from autograder.handles import save_recording
 from autograder.progress import Progress
-from autograder.session import DEFAULT_SEED, References, grade_submission
-from autograder.submission import JUNK_PARTS
+from autograder.roster import list_students
+from autograder.session import References, grade_submission, official_seed
 from autograder.views import markdown
 
 STUDENT_TIME_LIMIT = 3600  #: seconds for one student's whole grading run
 
 
 def main(*, submissions_dir: str | Path, out: str | Path, jobs: int = 1,
-         assignments: list[str] | None = None, seed: int = DEFAULT_SEED,
-         log=sys.stderr) -> int:
+         assignments: list[str] | None = None, students: list[str] | None = None,
+         seed: int | None = None, log=sys.stderr) -> int:
+    """Grade every student of ``submissions_dir`` (or only the ids in ``students``: a CI
+    matrix job grades one) into ``out``; returns 0 once everyone has a gradebook row."""
     paths.require_solutions("batch")
+    seed = official_seed() if seed is None else seed
     if jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    folder = Path(submissions_dir)
+    # Absolute: each student is graded by a child process that runs in the course folder.
+    folder = Path(submissions_dir).resolve()
     if not folder.is_dir():
         raise UsageError(f"submissions folder not found: {folder}")
-    students = list_students(folder)
-    if not students:
+    everyone = list_students(folder)
+    if not everyone:
         raise UsageError(f"{folder} holds no submissions (a folder or .zip per student)")
-    out = Path(out)
+    unknown = sorted(set(students or []) - {student for student, _ in everyone})
+    if unknown:
+        raise UsageError(f"no student {unknown[0]!r} in {folder}")
+    chosen = [(s, p) for s, p in everyone if not students or s in students]
+    out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     names = [registry.get(name).name for name in assignments] if assignments \
         else list(registry.ASSIGNMENTS)
     gradebook = Gradebook(out / "gradebook.csv", names)
 
     todo = []
-    for student, path in students:
+    for student, path in chosen:
         if student in gradebook.done:
             continue
         recovered = read_results(student_dir(out, student) / "results.json")
         if recovered is not None:  # graded before the interruption, row not yet written
-            _record(gradebook, student, recovered, "graded", 0.0)
+            _record(gradebook, student, recovered, status_of(recovered), 0.0)
         else:
             todo.append((student, path))
-    progress = Progress(len(students), already_done=len(students) - len(todo), stream=log)
-    if len(todo) < len(students):
-        print(f"resuming: {len(students) - len(todo)} of {len(students)} already graded",
+    progress = Progress(len(chosen), already_done=len(chosen) - len(todo), stream=log)
+    if len(todo) < len(chosen):
+        print(f"resuming: {len(chosen) - len(todo)} of {len(chosen)} already graded",
               file=log)
     # Only now, and only if someone is left: a resumed or merged batch costs nothing more.
     cache = reference_cache(out / "reference", names, seed, log=log) if todo else None
@@ -84,22 +92,13 @@ def main(*, submissions_dir: str | Path, out: str | Path, jobs: int = 1,
             progress.update(f"{clean.line(student)} {score}")  # a folder name: any bytes
     (out / "summary.md").write_text(class_summary(gradebook), encoding="utf-8")
     print(f"gradebook: {out / 'gradebook.csv'}; reports: {out / 'students'}", file=log)
+    troubled = sorted(row["student"] for row in gradebook.done.values()
+                      if row["student"] in dict(chosen) and row["status"] != "graded")
+    if troubled:  # the gradebook is complete, but its scores for these need staff's eyes
+        print(f"the grader failed on {len(troubled)} student(s): {', '.join(troubled)} "
+              "(see the status column and their grader.log)", file=log)
+        return 1
     return 0
-
-
-def list_students(folder: Path) -> list[tuple[str, Path]]:
-    """(student id, path) for every folder or .zip in ``folder``, sorted by id."""
-    entries = [p for p in folder.iterdir()
-               if not p.name.startswith(".") and p.name not in JUNK_PARTS
-               and (p.is_dir() or p.suffix.lower() == ".zip")]
-    students, seen = [], set()
-    for path in sorted(entries):
-        student = path.stem if path.suffix.lower() == ".zip" else path.name
-        if student in seen:  # alice/ and alice.zip: keep both, distinctly
-            student = path.name
-        seen.add(student)
-        students.append((student, path))
-    return students
 
 
 def student_dir(out: Path, student: str) -> Path:
@@ -118,7 +117,8 @@ def grade_student(student: str, path: Path, out: Path, cache: Path, seed: int,
                "--markdown", str(target / "report.md")]
     for name in names:  # named explicitly: a module the student did not submit scores 0
         command += ["--assignment", name]
-    environment = dict(os.environ, AUTOGRADER_DIE_WITH_PARENT="1")
+    environment = dict(os.environ, AUTOGRADER_DIE_WITH_PARENT="1",
+                       **{paths.COURSE_VARIABLE: str(paths.ROOT)})
     with (target / "grader.log").open("w") as log:
         try:
             completed = subprocess.run(command, cwd=paths.ROOT, stdout=log, stderr=log,
@@ -130,7 +130,16 @@ def grade_student(student: str, path: Path, out: Path, cache: Path, seed: int,
     results = read_results(target / "results.json")
     if results is None:
         return student, None, f"grader error ({code}; see grader.log)", seconds
-    return student, results, "graded" if code == 0 else f"grader error ({code})", seconds
+    return student, results, status_of(results) if code in (0, 1) else \
+        f"grader error ({code})", seconds
+
+
+def status_of(results: dict) -> str:
+    """A student's gradebook status from their results.json alone, so that a row written
+    from a CI job's results is the row batch writes itself: "graded", or "grader error"
+    when the grader failed on some test (it then exits 1; results.json says where)."""
+    return "grader error (see results.json)" if results["extra_data"].get("grader_errors") \
+        else "graded"
 
 
 def read_results(path: Path) -> dict | None:
@@ -162,7 +171,7 @@ def reference_cache(folder: Path, names: list[str], seed: int, *, log=sys.stderr
     path = folder / f"reference-{_fingerprint(names, seed)[:16]}.npz"
     if path.is_file():
         try:
-            codec.decode(path.read_bytes())
+            codec.decode(path.read_bytes(), **codec.TRUSTED_LIMITS)
             return path
         except codec.CodecError:
             path.unlink()

@@ -30,6 +30,15 @@ _ndarray, _generic = np.ndarray, np.generic
 
 #: dtype kinds that may cross the boundary: bool, signed, unsigned, float, unicode text.
 ALLOWED_KINDS = frozenset("biufU")
+#: Bounds on what decoding will do, whatever the bytes say: nesting, structure nodes
+#: (every node is a JSON object, so a count of "{" bounds them), array members, and the
+#: size of the structure text. Recorded values and reference caches pass larger ones.
+MAX_DEPTH = 64
+MAX_NODES = 200_000
+MAX_MEMBERS = 10_000
+MAX_TREE_BYTES = 8 * 2**20
+#: for files the grader wrote itself (recorded values, a batch's reference cache)
+TRUSTED_LIMITS = {"max_nodes": 10**7, "max_members": 10**6}
 #: Fixed member timestamps make the encoding byte-for-byte reproducible.
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _TREE = "__tree__"
@@ -52,10 +61,29 @@ def encode(obj: Any) -> bytes:
     return buffer.getvalue()
 
 
-def decode(data: bytes, *, max_bytes: int = 512 * 2**20) -> Any:
-    """Rebuild the object from ``encode``'s bytes; raise ``CodecError`` on anything odd."""
+def decode(data: bytes, *, max_bytes: int = 512 * 2**20, max_nodes: int = MAX_NODES,
+           max_members: int = MAX_MEMBERS) -> Any:
+    """Rebuild the object from ``encode``'s bytes; raise ``CodecError`` on anything odd.
+
+    Work and memory are bounded by the limits, whatever the bytes hold; no other
+    exception escapes (a hostile worker's reply is only ever a failed test).
+    """
+    try:
+        return _decode(data, max_bytes, max_nodes, max_members)
+    except CodecError:
+        raise
+    except (RecursionError, MemoryError, ValueError, TypeError, KeyError, IndexError,
+            OverflowError, AttributeError, EOFError, OSError, zipfile.BadZipFile) as error:
+        raise CodecError(f"unusable message ({type(error).__name__}: "
+                         f"{str(error)[:200]})") from None
+
+
+def _decode(data: bytes, max_bytes: int, max_nodes: int, max_members: int) -> Any:
     if len(data) > max_bytes:
         raise CodecError(f"message of {len(data)} bytes exceeds the {max_bytes}-byte limit")
+    # Counted before zipfile builds an object per member (200,000 members take seconds).
+    if data.count(b"PK\x01\x02") > max_members + 1:
+        raise CodecError(f"message has more than {max_members} members")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -67,17 +95,40 @@ def decode(data: bytes, *, max_bytes: int = 512 * 2**20) -> Any:
     names = {member.filename for member in members}
     if _TREE + ".npy" not in names:
         raise CodecError("message has no structure member")
-    arrays: dict[str, np.ndarray] = {}
-    for name in names:
-        arrays[name.removesuffix(".npy")] = _read_member(archive, name)
-    tree_bytes = arrays.pop(_TREE)
+    tree_info = archive.getinfo(_TREE + ".npy")
+    if tree_info.file_size > max(MAX_TREE_BYTES, max_nodes * 64):
+        raise CodecError("structure member is too large")
+    tree_bytes = _read_member(archive, _TREE + ".npy")
     if tree_bytes.dtype != np.uint8 or tree_bytes.ndim != 1:
         raise CodecError("structure member has the wrong type")
+    text = tree_bytes.tobytes()
+    if text.count(b"{") > max_nodes:
+        raise CodecError(f"structure has more than {max_nodes} nodes")
     try:
-        tree = json.loads(tree_bytes.tobytes().decode("utf-8"))
+        tree = json.loads(text.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise CodecError(f"structure is not valid JSON: {error}") from None
+    wanted = _array_names(tree)
+    arrays = {name.removesuffix(".npy"): _read_member(archive, name)
+              for name in names if name.removesuffix(".npy") in wanted}
     return _from_tree(tree, arrays, depth=0)
+
+
+def _array_names(tree: Any) -> set[str]:
+    """Names of the array members the structure refers to (only those are read)."""
+    names, stack = set(), [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise CodecError("structure nested too deeply")
+        if isinstance(node, dict):
+            if isinstance(node.get("a"), str) and node["a"] != _TREE:
+                names.add(node["a"])
+            stack.extend((child, depth + 1) for child in node.values()
+                         if isinstance(child, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend((child, depth + 1) for child in node if isinstance(child, (dict, list)))
+    return names
 
 
 def fingerprint(obj: Any) -> str:
@@ -119,7 +170,7 @@ def _to_tree(obj: Any, arrays: list[np.ndarray]) -> Any:
 
 
 def _from_tree(node: Any, arrays: dict[str, np.ndarray], depth: int) -> Any:
-    if depth > 64:
+    if depth > MAX_DEPTH:
         raise CodecError("structure nested too deeply")
     if not isinstance(node, dict) or len(node) not in (1, 2):
         raise CodecError("malformed structure node")
@@ -127,13 +178,18 @@ def _from_tree(node: Any, arrays: dict[str, np.ndarray], depth: int) -> Any:
         value = node["v"]
         if value is not None and not isinstance(value, (bool, int, float, str)):
             raise CodecError("malformed scalar")
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**53:
+            raise CodecError("malformed integer")  # encode() writes these as "big"
         return value
     if "f" in node:
         if node["f"] not in ("nan", "inf", "-inf"):
             raise CodecError("malformed special float")
         return float(node["f"])
     if "big" in node:
-        return int(str(node["big"])[:400])
+        text = node["big"]
+        if not isinstance(text, str) or not text.lstrip("-").isdigit() or len(text) > 400:
+            raise CodecError("malformed big integer")
+        return int(text)
     if "l" in node or "t" in node:
         items = node.get("l", node.get("t"))
         if not isinstance(items, list):
@@ -143,10 +199,12 @@ def _from_tree(node: Any, arrays: dict[str, np.ndarray], depth: int) -> Any:
     if "d" in node:
         if not isinstance(node["d"], dict):
             raise CodecError("malformed dictionary")
+        if any(not isinstance(k, str) for k in node["d"]):  # JSON keys are; defensive
+            raise CodecError("malformed dictionary key")
         return {str(k): _from_tree(v, arrays, depth + 1) for k, v in node["d"].items()}
     if "a" in node:
         name = node["a"]
-        if name not in arrays:
+        if not isinstance(name, str) or name not in arrays:
             raise CodecError(f"structure names a missing array {name!r}")
         array = arrays[name]
         return array[()] if node.get("s") and array.ndim == 0 else array

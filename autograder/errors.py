@@ -16,6 +16,8 @@ class StudentFailure(Exception):
     """A check of the student's code failed; ``str()`` is the explanation for the student."""
 
     category = "failed"
+    #: what the student's code printed during the failed call (shown with the failure)
+    printed = ""
 
 
 class NotGradable(StudentFailure):

@@ -8,7 +8,8 @@ from pathlib import Path
 from autograder import assignments as registry
 from autograder import codec, paths
 from autograder.errors import UsageError
-from autograder.session import DEFAULT_BUDGET_SECONDS, DEFAULT_SEED, References, grade_submission
+from autograder.results import RunResult
+from autograder.session import DEFAULT_BUDGET_SECONDS, References, grade_submission, official_seed
 from autograder.views import gradescope, html, junit, markdown, table
 from autograder.worker.client import become_subreaper
 
@@ -17,7 +18,7 @@ FORMATS = ("table", "json", "md")
 
 def main(*, submissions: list[str], assignments: list[str] | None = None,
          results: str | None = None, junit_file: str | None = None, fmt: str = "table",
-         seed: int = DEFAULT_SEED, html_file: str | None = None,
+         seed: int | None = None, html_file: str | None = None,
          markdown_file: str | None = None, reference_cache: str | None = None,
          time_scale: float = 1.0, budget: float | None = DEFAULT_BUDGET_SECONDS,
          out=sys.stdout) -> int:
@@ -47,16 +48,26 @@ def main(*, submissions: list[str], assignments: list[str] | None = None,
     missing = [s for s in submissions if not Path(s).exists()]
     if missing:
         raise UsageError(f"submission not found: {missing[0]}")
+    seed = official_seed() if seed is None else seed
     references = References("live", preload=_load_cache(reference_cache))
     become_subreaper()  # orphans of student processes come back to us, to be ended
     runs = []
     try:
         for submission in submissions:
             written = [results, junit_file, html_file, markdown_file]
-            run = grade_submission(submission, names=assignments, references=references,
-                                   seed=seed, time_scale=time_scale,
-                                   budget_seconds=budget or None,
-                                   hide=[Path(f).resolve().parent for f in written if f])
+            try:
+                run = grade_submission(submission, names=assignments, references=references,
+                                       seed=seed, time_scale=time_scale,
+                                       budget_seconds=budget or None,
+                                       hide=[Path(f).resolve().parent for f in written if f])
+            except UsageError:
+                raise
+            except Exception as error:  # noqa: BLE001 - one submission must not cost the
+                # others their results: this one gets a results file that flags the failure
+                run = RunResult(submission=Path(submission).name, seed=seed,
+                                output="The grader failed on this submission; please tell "
+                                       "the course staff.",
+                                grader_errors=[f"{type(error).__name__}: {error}"])
             runs.append(run)
             # The plain views first: the HTML report draws figures, the slowest part.
             if results:
@@ -87,7 +98,7 @@ def _load_cache(path: str | None) -> dict | None:
     if path is None:
         return None
     try:
-        values = codec.decode(Path(path).read_bytes())
+        values = codec.decode(Path(path).read_bytes(), **codec.TRUSTED_LIMITS)
     except (OSError, codec.CodecError) as error:
         raise UsageError(f"reference cache {path} is unreadable: {error}") from None
     if not isinstance(values, dict):

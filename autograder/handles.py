@@ -31,6 +31,7 @@ import numpy as np
 from autograder import codec
 from autograder.errors import NotGradable, ReferenceFailure, StudentFailure
 from autograder.probes.common import runs_what
+from autograder.worker.cleanup import remove_tree
 from autograder.worker.client import CallOutcome, Limits, WorkerProcess, memory_size
 
 
@@ -149,7 +150,9 @@ class StudentModule:
             if function is not None:
                 self._hung[function] = test or "an earlier test"
         if not outcome.ok:
-            raise StudentFailure(explain_call_failure(outcome, self.limits)) from None
+            failure = StudentFailure(explain_call_failure(outcome, self.limits))
+            failure.printed = outcome.output  # students need it most when a call fails
+            raise failure from None
         return outcome.value, outcome.output
 
     def _budget_spent(self, when: str) -> str:
@@ -230,7 +233,7 @@ class LiveReference:
         if self._worker is not None:
             self._worker.stop()
             self._worker = None
-            shutil.rmtree(self._scratch, ignore_errors=True)
+            remove_tree(self._scratch)
 
 
 @dataclass
@@ -296,7 +299,7 @@ def load_recording(path: Path) -> dict[str, Any]:
         raise ReferenceFailure(f"recorded expected values {path} are missing "
                                "(staff: run `autograder build`)")
     try:
-        values = codec.decode(path.read_bytes())
+        values = codec.decode(path.read_bytes(), **codec.TRUSTED_LIMITS)
     except codec.CodecError as error:
         raise ReferenceFailure(
             f"recorded expected values {path} are unreadable: {error}") from None

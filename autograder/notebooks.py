@@ -6,7 +6,8 @@ and in order:
 
 - kept: imports, function and class definitions, and constants (``LATENT_DIM = 16``:
   assignments whose value is a literal);
-- dropped: shell and magic lines (``!pip ...``, ``%matplotlib ...``), markdown, and every
+- dropped: shell and magic lines (``!pip ...``, ``%matplotlib ...``) where a statement
+  begins, cells of another language (``%%bash``, ``%%html``), markdown, and every
   other statement (expressions that display or plot, loops, ``model.fit(...)``), so
   nothing trains when the module is imported;
 - a cell that is not valid Python is kept whole, so the import fails with the
@@ -39,8 +40,13 @@ def notebook_to_module(text: str, name: str) -> Extraction:
     try:
         notebook = json.loads(text)
         cells = notebook["cells"]
-    except (json.JSONDecodeError, KeyError, TypeError) as error:
-        raise NotebookError(f"{name} is not a readable Jupyter notebook: {error}") from None
+    except (json.JSONDecodeError, KeyError, TypeError, RecursionError, MemoryError,
+            ValueError) as error:
+        raise NotebookError(f"{name} is not a readable Jupyter notebook: "
+                            f"{str(error)[:200] or type(error).__name__}") from None
+    if not isinstance(cells, list):
+        raise NotebookError(f"{name} is not a readable Jupyter notebook: its \"cells\" is "
+                            f"{type(cells).__name__}, not a list of cells")
     parts = [f'"""Extracted by the autograder from {name}: imports, functions, classes and '
              'constants."""\n']
     used = dropped = 0
@@ -48,9 +54,12 @@ def notebook_to_module(text: str, name: str) -> Extraction:
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
         source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else str(source)
-        code = "\n".join(line for line in source.splitlines()
-                         if not line.lstrip().startswith(("!", "%")))
+        if isinstance(source, list) and all(isinstance(line, str) for line in source):
+            source = "".join(source)
+        elif not isinstance(source, str):
+            raise NotebookError(f"{name} is not a readable Jupyter notebook: the source of "
+                                f"cell {index} is not text")
+        code = without_magics(source)
         kept, left_out = _definitions(code)
         dropped += left_out
         if kept.strip():
@@ -59,10 +68,78 @@ def notebook_to_module(text: str, name: str) -> Extraction:
     return Extraction("\n".join(parts), used, dropped)
 
 
+def without_magics(source: str) -> str:
+    """The cell without IPython's shell and magic lines (``!ls``, ``%matplotlib inline``).
+
+    A cell magic that runs another language (``%%bash``, ``%%html``, ``%%writefile``) drops
+    the whole cell; ``%%time`` and friends run Python, so only their line goes. A line
+    dropped must begin a statement: ``% b`` continuing ``(a`` is Python's modulo.
+    """
+    lines = source.splitlines()
+    first = next((line.strip() for line in lines if line.strip()), "")
+    if first.startswith("%%"):
+        if first.split()[0] not in PYTHON_CELL_MAGICS:
+            return ""
+        lines = lines[lines.index(next(line for line in lines if line.strip())) + 1:]
+    kept, scanner = [], _Continuation()
+    for line in lines:
+        if not scanner.inside() and line.lstrip().startswith(("!", "%")):
+            continue
+        scanner.feed(line)
+        kept.append(line)
+    return "\n".join(kept)
+
+
+#: cell magics whose body is Python: the body is kept
+PYTHON_CELL_MAGICS = {"%%time", "%%timeit", "%%capture", "%%prun"}
+
+
+class _Continuation:
+    """Whether the next line continues a statement: an open bracket or triple-quoted
+    string, or a trailing backslash. A small scanner, enough for line-dropping."""
+
+    def __init__(self) -> None:
+        self.depth, self.quote, self.backslash = 0, "", False
+
+    def inside(self) -> bool:
+        return self.depth > 0 or bool(self.quote) or self.backslash
+
+    def feed(self, line: str) -> None:
+        i, n = 0, len(line)
+        while i < n:
+            if self.quote:
+                if line[i] == "\\":
+                    i += 2
+                    continue
+                if line.startswith(self.quote, i):
+                    i += len(self.quote)
+                    self.quote = ""
+                    continue
+                i += 1
+                continue
+            char = line[i]
+            if char == "#":
+                break
+            if line.startswith(('"""', "'''"), i):
+                self.quote = line[i:i + 3]
+                i += 3
+                continue
+            if char in "\"'":
+                self.quote = char
+            elif char in "([{":
+                self.depth += 1
+            elif char in ")]}":
+                self.depth = max(0, self.depth - 1)
+            i += 1
+        if self.quote in ("'", '"'):  # a one-line string cannot span lines
+            self.quote = ""
+        self.backslash = line.rstrip().endswith("\\") and not self.quote
+
+
 def _definitions(code: str) -> tuple[str, int]:
     try:
         tree = ast.parse(code)
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return code, 0  # keep it: the import will report the error where it is
     lines = code.splitlines()
     kept, dropped = [], 0

@@ -32,6 +32,8 @@ from autograder.results import Figure, TestResult
 
 CONTEXT = pytest.StashKey["GradingContext"]()
 _PRINTED = pytest.StashKey[list]()
+#: set once the student's worker has answered a call of this test
+_ANSWERED = pytest.StashKey[bool]()
 _FIGURES = pytest.StashKey[list]()
 _STARTED = pytest.StashKey[float]()
 VISIBILITIES = ("visible", "hidden")
@@ -109,7 +111,7 @@ def student(request: pytest.FixtureRequest, assignment: str, test_seed: int) -> 
     """The student's module, running in its worker process."""
     handle = request.config.stash[CONTEXT].students[assignment]
     return BoundStudent(handle, test_seed, request.node.stash.setdefault(_PRINTED, []),
-                        request.node.name)
+                        request.node.name, request.node.stash)
 
 
 @pytest.fixture
@@ -140,11 +142,20 @@ class FigureBoard:
 class BoundStudent:
     """The student handle as a test sees it: seeded, and collecting what the code prints."""
 
-    def __init__(self, handle, seed: int, printed: list[str], test: str = "") -> None:
+    def __init__(self, handle, seed: int, printed: list[str], test: str = "",
+                 stash=None) -> None:
         self._handle, self._seed, self._printed, self._test = handle, seed, printed, test
+        self._stash = stash if stash is not None else {}
 
     def run(self, probe: Callable | str, *args, **kwargs) -> Any:
-        value, output = self._handle.run(probe, args, kwargs, seed=self._seed, test=self._test)
+        try:
+            value, output = self._handle.run(probe, args, kwargs, seed=self._seed,
+                                             test=self._test)
+        except StudentFailure as failure:
+            if failure.printed:
+                self._printed.append(failure.printed)
+            raise
+        self._stash[_ANSWERED] = True
         if output:
             self._printed.append(output)
         return value
@@ -194,7 +205,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
     finished_setup_badly = call.when == "setup" and report.outcome != "passed"
     if call.when == "call" or finished_setup_badly:
-        item.config.stash[CONTEXT].results.append(_result_of(item, call, report))
+        context = item.config.stash[CONTEXT]
+        context.results.append(_result_of(item, call, report))
+        error = call.excinfo.value if call.excinfo else None
+        if isinstance(error, ReferenceFailure) and str(error) not in context.errors:
+            context.errors.append(str(error))  # the grader's fault: the run must not pass
     return report
 
 
@@ -210,6 +225,13 @@ def _result_of(item: pytest.Item, call: pytest.CallInfo, report: pytest.TestRepo
         status, output = "error", f"grader problem (not your fault): {error}"
     elif report.skipped:
         status, output = "error", f"skipped: {report.longrepr}"
+    elif item.stash.get(_ANSWERED, False):
+        # The worker answered with something the checks could not handle (a forged or
+        # malformed value): the student's failure, explained without the grader's insides.
+        # Every reference passes these checks (build proves it), so a grader bug here
+        # shows there first.
+        status, output = "failed", ("your code's result could not be checked: "
+                                    f"{type(error).__name__}: {str(error)[:500]}")
     else:
         status, output = "error", f"grader problem (not your fault):\n{report.longreprtext}"
     figures = list(item.stash.get(_FIGURES, []))

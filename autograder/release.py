@@ -52,12 +52,15 @@ def student_readme() -> str:
 
 ## Set up (once)
 
-In this folder (the one holding this README):
+With Python 3.11 to 3.13, in this folder (the one holding this README):
 
     python -m pip install -e .
 
 This installs TensorFlow, Keras and the rest, and makes the self-check (`autograder`)
 available from every folder, so you can run it where you work.
+
+(`python -m pip install .` works too; either gives an `autograder` command: run it in this
+folder or below it, e.g. `autograder check conv_as_matrix`.)
 
 ## Work on an assignment
 

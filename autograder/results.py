@@ -102,10 +102,12 @@ class RunResult(_Cleaned):
         """Assignment names in the order their tests ran."""
         return list(dict.fromkeys(test.assignment for test in self.tests))
 
-    def by_assignment(self) -> dict[str, tuple[float, float]]:
-        """(score, max_score) per assignment."""
+    def by_assignment(self, *, visible_only: bool = False) -> dict[str, tuple[float, float]]:
+        """(score, max_score) per assignment, of every test or of the visible ones."""
         totals: dict[str, tuple[float, float]] = {}
         for test in self.tests:
+            if visible_only and test.visibility != "visible":
+                continue
             score, max_score = totals.get(test.assignment, (0.0, 0.0))
             totals[test.assignment] = (score + test.score, max_score + test.max_score)
         return totals

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import platform
+import sys
 import time
 from dataclasses import replace
 from importlib import metadata
@@ -30,17 +31,32 @@ from autograder.results import RunResult, TestResult
 from autograder.submission import Submission
 from autograder.worker.client import Limits
 
-DEFAULT_SEED = 20261121
+DEFAULT_SEED = 20261121  #: public: the self-check and the recorded values use it
 #: Wall time for one whole submission in official grading. Gradescope stops a submission at
 #: 10 minutes unless the course sets another timeout, and then shows no result at all; 8
 #: minutes leave 2 for the container, the grader's start and the reports (the one wait the
 #: budget does not cut short is a module's import, at most a minute). A correct submission
 #: of all six assignments takes about 70 s on two cores.
 DEFAULT_BUDGET_SECONDS = 480.0
-#: What a student's worker never sees: the solutions, the grading suites (hidden tests),
-#: the recorded expected values, and the project's own tests and examples.
-PRIVATE_FOLDERS = [paths.SOLUTIONS, paths.SUITES, paths.ASSIGNMENTS, paths.ROOT / "tests",
-                   paths.EXAMPLES]
+
+
+def official_seed() -> int:
+    """The seed official grading draws its inputs from: the course's secret one
+    (``solutions/course_seed.txt``, which students and their workers never see), else the
+    public one, with a warning for staff."""
+    seed = paths.course_seed()
+    if seed is None:
+        print(f"autograder: note: {paths.COURSE_SEED} holds no course seed, so official "
+              "grading uses the public seed of the self-check (students could look up "
+              "the visible tests' answers); put a secret number there", file=sys.stderr)
+    return DEFAULT_SEED if seed is None else seed
+
+
+def private_folders() -> list[Path]:
+    """What a student's worker never sees: the solutions, the grading suites (hidden tests),
+    the recorded expected values, and the project's own tests and examples."""
+    return [paths.SOLUTIONS, paths.SUITES, paths.ASSIGNMENTS, paths.ROOT / "tests",
+            paths.EXAMPLES]
 
 
 class References:
@@ -104,7 +120,7 @@ def grade_submission(source: str | Path, *, names: list[str] | None, references:
                 else None,
                 scaled(registry.get(name).limits, time_scale), seed,
                 missing=located.missing.get(name, ""),
-                hide=[*PRIVATE_FOLDERS, *hide], budget=budget)
+                hide=[*private_folders(), *hide], budget=budget)
             for name in to_grade
         }
         context = GradingContext(students, {n: references.get(n) for n in to_grade},

@@ -19,9 +19,9 @@ from pathlib import Path
 
 from autograder.errors import UsageError
 from autograder.notebooks import NotebookError, differs_from_module, notebook_to_module
+from autograder.roster import JUNK_PARTS
+from autograder.worker.cleanup import remove_tree
 
-#: Folders and files that are never part of a submission.
-JUNK_PARTS = {"__MACOSX", "__pycache__", ".ipynb_checkpoints", ".git", ".DS_Store"}
 MAX_DEPTH = 6
 MAX_FILES = 2000
 MAX_UNPACKED_BYTES = 200 * 2**20
@@ -65,7 +65,7 @@ class Submission:
         self.close()
 
     def close(self) -> None:
-        shutil.rmtree(self._temp, ignore_errors=True)
+        remove_tree(self._temp)
 
     def files(self) -> list[Path]:
         """Every file of the submission (junk and deep nesting skipped), sorted."""
@@ -147,6 +147,10 @@ class Submission:
                                             self.relative(chosen))
         except NotebookError as error:
             located.missing[name] = str(error)
+            return
+        except (RecursionError, MemoryError, ValueError) as error:  # whatever the file holds
+            located.missing[name] = (f"{self.relative(chosen)} could not be read as a "
+                                     f"notebook ({type(error).__name__})")
             return
         located.found[name] = chosen
         located.notes.append(

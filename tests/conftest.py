@@ -13,10 +13,37 @@ REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples" / "submissions"
 
 
-def run_cli(*args: str, cwd: Path = REPO, timeout: float = 600) -> subprocess.CompletedProcess:
-    """``python -m autograder ARGS`` in ``cwd``; output captured as text."""
-    return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=cwd, text=True,
-                          capture_output=True, timeout=timeout)
+def run_cli(*args: str, cwd: Path = REPO, timeout: float = 600, background: bool = False
+            ) -> subprocess.CompletedProcess | subprocess.Popen:
+    """``python -m autograder ARGS`` in ``cwd``; output captured as text (``background``:
+    the running process, its output discarded)."""
+    return _run([sys.executable, "-m", "autograder", *args], cwd, timeout, background)
+
+
+def run_cli_unprivileged(*args: str, cwd: Path = REPO, timeout: float = 600,
+                         background: bool = False
+                         ) -> subprocess.CompletedProcess | subprocess.Popen:
+    """The same as user nobody, as a TA without root runs it (the tests run as root; see
+    tests/unprivileged.py). The submissions must be readable by everyone."""
+    command = ["unshare", "--mount", "--propagation", "private", sys.executable,
+               str(Path(__file__).with_name("unprivileged.py")), *args]
+    return _run(command, cwd, timeout, background)
+
+
+def run_cli_without_namespaces(*args: str, cwd: Path = REPO, timeout: float = 600,
+                               background: bool = False
+                               ) -> subprocess.CompletedProcess | subprocess.Popen:
+    """As user nobody on a machine that allows no unprivileged user namespaces: the
+    worker cannot be isolated at all (tests/unprivileged.py --no-user-namespaces)."""
+    return run_cli_unprivileged("--no-user-namespaces", *args, cwd=cwd, timeout=timeout,
+                                background=background)
+
+
+def _run(command: list[str], cwd: Path, timeout: float, background: bool):
+    if background:
+        return subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+    return subprocess.run(command, cwd=cwd, text=True, capture_output=True, timeout=timeout)
 
 
 @pytest.fixture(scope="session")

@@ -94,3 +94,42 @@ def test_assignments_folder_is_what_build_produces(tmp_path):
                     assert_same_tree(new[key], old[key])
             else:
                 assert committed.read_bytes() == fresh.read_bytes(), committed
+
+
+@pytest.mark.slow
+def test_a_rebuild_with_other_cpu_kernels_records_the_same_calls(tmp_path):
+    """With oneDNN's kernels off (other rounding in TensorFlow's last bit, as on another
+    CPU), does a rebuild of the assignments whose inputs come out of TensorFlow record the
+    same calls, with values equal up to float32 rounding?"""
+    import os
+    import subprocess
+    import sys
+
+    names = ["upsampling", "transposed_conv"]
+    completed = subprocess.run(
+        [sys.executable, "-m", "autograder", "build", *names, "--out", str(tmp_path)],
+        cwd=REPO, text=True, capture_output=True, timeout=900,
+        env={**os.environ, "TF_ENABLE_ONEDNN_OPTS": "0"})
+    assert completed.returncode == 0, completed.stderr
+    for name in names:
+        committed = load_recording(paths.recorded_values(name))
+        rebuilt = load_recording(tmp_path / name / paths.recorded_values(name).name)
+        assert rebuilt.keys() == committed.keys()
+        for key in committed:
+            assert_same_tree(rebuilt[key], committed[key])
+
+
+def test_recordings_are_found_without_hashing_computed_floats():
+    """An input that came out of TensorFlow one bit off (another CPU): is the recorded
+    value still found (the site and the call's signature ignore float values), where a
+    hash of the input bytes would miss?"""
+    from autograder.handles import call_key, call_signature
+
+    image = np.linspace(0, 1, 12, dtype=np.float32).reshape(3, 4)
+    other_cpu = np.nextafter(image, np.float32(2))
+    probe, arguments = "autograder.probes.common:call", ("checkerboard_score", image, 2)
+    moved = ("checkerboard_score", other_cpu, 2)
+    assert call_signature(probe, arguments, {}, 1) == call_signature(probe, moved, {}, 1)
+    assert call_key(probe, arguments, {}, 1) != call_key(probe, moved, {}, 1)
+    assert call_signature(probe, arguments, {}, 1) != call_signature(
+        probe, ("checkerboard_score", image, 3), {}, 1)  # ints and text still count

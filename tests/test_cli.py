@@ -10,6 +10,8 @@ import zipfile
 import pytest
 from conftest import EXAMPLES, REPO, run_cli
 
+from autograder import paths
+from autograder.errors import UsageError
 from autograder.views.gradescope import REQUIRED_TEST_FIELDS
 
 GRADESCOPE_VISIBILITIES = {"hidden", "after_due_date", "after_published", "visible"}
@@ -169,3 +171,51 @@ def test_grading_twice_gives_identical_results(graded_examples):
     assert stable(again) == stable(first)
     assert again["extra_data"]["submission_hash"] == \
         graded_examples["partial"]["extra_data"]["submission_hash"]
+
+
+# -- where the course lives ---------------------------------------------------------------
+
+def test_the_course_is_the_named_one_else_the_nearest_at_or_above_the_folder(tmp_path,
+                                                                               monkeypatch):
+    """Is the course --course / AUTOGRADER_COURSE, else the nearest course folder at or
+    above the current one, else the checkout the grader sits in, and is a named folder
+    that holds no course refused rather than searched past?"""
+    course = tmp_path / "course"
+    (course / "solutions").mkdir(parents=True)
+    below = course / "submissions" / "alice"
+    below.mkdir(parents=True)
+    release = tmp_path / "release"
+    (release / "assignments" / "conv_as_matrix").mkdir(parents=True)
+    (release / "assignments" / "conv_as_matrix" / "expected_visible.npz").write_bytes(b"")
+    monkeypatch.delenv(paths.COURSE_VARIABLE, raising=False)
+    monkeypatch.chdir(below)
+    assert paths.course_root() == course.resolve()
+    assert paths.SOLUTIONS == course.resolve() / "solutions"
+    monkeypatch.chdir(tmp_path)
+    assert paths.course_root() == REPO
+    monkeypatch.setenv(paths.COURSE_VARIABLE, str(release))
+    monkeypatch.chdir(below)
+    assert paths.ASSIGNMENTS == release.resolve() / "assignments"
+    monkeypatch.setenv(paths.COURSE_VARIABLE, str(tmp_path))
+    with pytest.raises(UsageError, match="not a course folder"):
+        paths.course_root()
+
+
+@pytest.mark.parametrize("args", [["grade", "x", "--course", "{tmp}"],
+                                  ["check", "conv_as_matrix", "--course", "{tmp}"],
+                                  ["batch", "x", "--out", "o", "--course", "{tmp}"]])
+def test_a_folder_without_a_course_is_one_line_and_exit_2(tmp_path, args):
+    completed = run_cli(*[arg.format(tmp=tmp_path) for arg in args])
+    assert completed.returncode == 2 and completed.stderr.count("\n") == 1
+    assert f"names {tmp_path}, which is not a course folder" in completed.stderr
+
+
+def test_check_without_its_recorded_answers_is_a_grader_error_not_a_pass(tmp_path):
+    """Does a course missing the recorded answers of one assignment make `check` exit 1
+    and say so, rather than exit 0 over a table of errors?"""
+    release = release_copy(tmp_path)
+    (release / "assignments" / "conv_as_matrix" / "expected_visible.npz").unlink()
+    completed = run_cli("check", "conv_as_matrix", cwd=release)
+    assert completed.returncode == 1, completed.stderr
+    assert "expected_visible.npz are missing (staff: run `autograder build`)" in \
+        completed.stdout

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import pickle
+import time
 import zipfile
 
 import numpy as np
@@ -76,3 +77,45 @@ def test_refuses_oversized_messages():
     """Is the size limit checked before anything is read?"""
     with pytest.raises(codec.CodecError, match="limit"):
         codec.decode(codec.encode({"a": np.zeros(1000)}), max_bytes=100)
+
+
+def _message(tree: str, members: int = 0) -> bytes:
+    """A hand-made message: the structure text and ``members`` one-number arrays."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        arrays = [("__tree__", np.frombuffer(tree.encode(), np.uint8))]
+        arrays += [(str(i), np.zeros(1)) for i in range(members)]
+        for name, array in arrays:
+            with archive.open(name + ".npy", "w") as member:
+                np.lib.format.write_array(member, array)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("tree, members", [
+    ('{"l": [' * 100_000 + "]}" * 100_000, 0),  # deeper than the JSON parser's recursion
+    ('{"l": [' * 70 + "]}" * 70, 0),  # deeper than the structure may be
+    ('{"v": ' + "9" * 5000 + "}", 0),  # an integer Python refuses to parse
+    ('{"v": ' + "9" * 30 + "}", 0),  # an integer encode() would have sent as "big"
+    ('{"big": "12abc"}', 0),
+    ('{"a": [1, 2]}', 0),  # an unhashable array name
+    ('{"d": {"k": {"a": "7"}}}', 0),  # a missing array
+    ('{"l": [' + ",".join(['{"v": 0}'] * 300_000) + "]}", 0),  # too many tiny nodes
+    ('{"v": 1}', 10_050),  # too many members
+], ids=["json-depth", "depth", "huge-int", "big-as-v", "bad-big", "unhashable", "missing",
+        "tiny-nodes", "members"])
+def test_forged_messages_are_codec_errors_within_bounds(tree, members):
+    """Whatever a worker forges, decoding raises CodecError (the student's failed test),
+    quickly and without building the forged structure."""
+    data = _message(tree, members)
+    started = time.monotonic()
+    with pytest.raises(codec.CodecError):
+        codec.decode(data)
+    assert time.monotonic() - started < 2
+
+
+def test_trusted_files_may_hold_more_nodes_than_a_reply():
+    values = {f"key{i}": i for i in range(250_000)}
+    data = codec.encode(values)
+    with pytest.raises(codec.CodecError, match="nodes"):
+        codec.decode(data)
+    assert codec.decode(data, **codec.TRUSTED_LIMITS) == values

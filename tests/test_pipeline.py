@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import nbformat
@@ -187,29 +185,6 @@ def test_release_refuses_a_non_empty_folder(tmp_path):
     (tmp_path / "something").write_text("x")
     completed = run_cli("release", str(tmp_path))
     assert completed.returncode == 2 and "is not empty" in completed.stderr
-
-
-# -- the Gradescope bundle ----------------------------------------------------------------
-
-@pytest.mark.slow
-def test_gradescope_bundle_grades_a_submission_where_gradescope_would(tmp_path):
-    bundle = tmp_path / "autograder.zip"
-    assert run_cli("gradescope", "conv_as_matrix", "--out", str(bundle)).returncode == 0
-    root = tmp_path / "autograder"
-    with zipfile.ZipFile(bundle) as zipped:
-        names = zipped.namelist()
-        assert {"setup.sh", "run_autograder", "requirements.txt"} <= set(names)
-        assert "autograder/suites/conv_as_matrix/test_hidden.py" in names
-        assert "solutions/conv_as_matrix/conv_as_matrix.py" in names
-        zipped.extractall(root / "source")
-    shutil.copytree(EXAMPLES / "partial", root / "submission")
-    environment = dict(os.environ, AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=sys.executable)
-    completed = subprocess.run(["bash", str(root / "source" / "run_autograder")],
-                               env=environment, capture_output=True, text=True, timeout=600)
-    assert completed.returncode == 0, completed.stderr
-    results = json.loads((root / "results" / "results.json").read_text())
-    assert results["score"] == 19 and len(results["tests"]) == 30
-    assert {t["visibility"] for t in results["tests"]} == {"visible", "after_published"}
 
 
 # -- bad input ----------------------------------------------------------------------------

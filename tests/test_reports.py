@@ -134,3 +134,42 @@ def test_markdown_report_for_a_job_summary(partial_report):
     text = (partial_report / "report.md").read_text()
     assert text.startswith("## Autograder: partial — 19 / 34")
     assert "<details><summary>" in text
+
+
+def test_a_huge_student_figure_is_drawn_small(tmp_path):
+    """A 7900x7900 result once took the grader to 5 GiB with --html: panels are strided
+    down to what a figure shows before anything is copied."""
+    import resource
+
+    import numpy as np
+
+    from autograder.results import Figure
+    from autograder.views import html
+
+    huge = np.ones((7900, 7900), np.float32)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    picture = html._figure(Figure("yours against the expected values",
+                                  {"yours": huge, "expected": huge}))
+    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before  # KiB
+    assert picture and grown < 200 * 1024
+    assert max(html._bounded(huge).shape) <= html.MAP_PIXELS
+    assert html._bounded(np.ones((20, 900, 900, 3))).shape == (16, 225, 225, 3)
+
+
+def test_results_json_shows_visible_totals_only_before_publication():
+    """The always-visible text must not say how the hidden tests went: "33 / 34" next to
+    visible tests at 14/14 would let a student probe them by resubmitting."""
+    from autograder.results import RunResult, TestResult
+    from autograder.views import gradescope
+
+    def test(visibility: str, score: float) -> TestResult:
+        return TestResult(name=f"conv_as_matrix: {visibility}", assignment="conv_as_matrix",
+                          score=score, max_score=2, status="passed" if score else "failed",
+                          output="", visibility=visibility)
+
+    run = RunResult("s", tests=[test("visible", 2), test("visible", 2), test("hidden", 0),
+                                test("hidden", 2)])
+    document = gradescope.to_gradescope(run)
+    assert document["output"].startswith("Visible tests: 4 / 4")
+    assert "6" not in document["output"] and "8" not in document["output"]
+    assert [t["visibility"] for t in document["tests"]][2:] == ["after_published"] * 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import zipfile
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from conftest import REPO
 
 from autograder.errors import UsageError
+from autograder.notebooks import NotebookError, notebook_to_module, without_magics
 from autograder.submission import Submission
 
 
@@ -117,3 +119,42 @@ def test_the_notebook_beside_the_module_is_mentioned_only_when_it_holds_other_co
     (tmp_path / "conv_as_matrix.py").write_text(module + "\n\n" + function)
     with Submission(tmp_path) as submission:
         assert submission.locate(["conv_as_matrix"], explicit=False).notes == []
+
+
+def notebook(cells) -> str:
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells})
+
+
+def code(source) -> dict:
+    return {"cell_type": "code", "metadata": {}, "outputs": [], "source": source}
+
+
+@pytest.mark.parametrize("text, message", [
+    (notebook(None), "not a list of cells"),
+    (notebook([code([1, 2])]), "source of cell 1 is not text"),
+    ("[" * 100_000, "not a readable Jupyter notebook"),
+    ('{"cells": 5}', "not a list of cells"),
+])
+def test_malformed_notebooks_are_explained(text, message):
+    with pytest.raises(NotebookError, match=message):
+        notebook_to_module(text, "conv_as_matrix.ipynb")
+
+
+def test_a_notebook_the_parser_cannot_handle_is_kept_for_the_import_to_explain():
+    deep = "x = " + "(" * 100_000 + "1" + ")" * 100_000
+    extraction = notebook_to_module(notebook([code(deep)]), "conv_as_matrix.ipynb")
+    assert deep in extraction.source
+
+
+@pytest.mark.parametrize("source, kept", [
+    ("%%bash\necho hi\nls", ""),
+    ("%%html\n<b>x</b>", ""),
+    ("%%writefile helper.py\ndef f():\n    return 1", ""),
+    ("%%time\ndef f():\n    return 1", "def f():\n    return 1"),
+    ("!pip install x\n%matplotlib inline\nimport numpy", "import numpy"),
+    ("def f(a, b):\n    return (a\n        % b)", "def f(a, b):\n    return (a\n        % b)"),
+    ('S = """\n%not a magic\n"""', 'S = """\n%not a magic\n"""'),
+    ("def f(a):\n    return a \\\n        % 2", "def f(a):\n    return a \\\n        % 2"),
+])
+def test_magics_and_shell_lines_go_as_whole_cells_or_lines(source, kept):
+    assert without_magics(source) == kept

@@ -24,7 +24,7 @@ import numpy as np
 
 from autograder import paths
 
-WEIGHTS_FILE = paths.DATA / "digit_classifier.weights.h5"
+WEIGHTS_NAME = "digit_classifier.weights.h5"  #: in the course's data/ folder
 IMAGE_SHAPE = (28, 28, 1)
 CLASSES = 10
 #: A class counts as produced when at least this share of the samples is classified as it.
@@ -51,7 +51,7 @@ def build_digit_classifier():
 
 def load_digit_classifier(path=None):
     """The trained classifier (built once per process and path)."""
-    file = str(path or WEIGHTS_FILE)
+    file = str(path or paths.DATA / WEIGHTS_NAME)
     if file not in _loaded:
         model = build_digit_classifier()
         model.load_weights(file)
@@ -83,7 +83,7 @@ def classifier_features(images, batch: int = 256, path=None) -> np.ndarray:
     """
     import keras
 
-    key = f"{path or WEIGHTS_FILE}#features"
+    key = f"{path or paths.DATA / WEIGHTS_NAME}#features"
     if key not in _loaded:
         model = load_digit_classifier(path)
         _loaded[key] = keras.Model(model.input, model.layers[-2].output)

@@ -52,15 +52,23 @@ def to_gradescope(run: RunResult) -> dict:
             "scores": {name: {"score": s, "max_score": m}
                        for name, (s, m) in run.by_assignment().items()},
             "grader_errors": run.grader_errors,
-            "isolation": run.isolation or "full: own user, no network, private folders",
+            "isolation": run.isolation or "full: own user, no network, only its own files",
         },
     }
 
 
 def summary_text(run: RunResult) -> str:
-    lines = [f"Score: {run.score:g} / {run.max_score:g}"]
-    for name, (score, max_score) in run.by_assignment().items():
+    """The always-visible text: totals of the visible tests only. Gradescope itself hides
+    the total score while tests are ``after_published``; a total here would give away how
+    the hidden tests went, and resubmitting would probe them."""
+    visible = run.by_assignment(visible_only=True)
+    scored = sum(s for s, _ in visible.values()), sum(m for _, m in visible.values())
+    lines = [f"Visible tests: {scored[0]:g} / {scored[1]:g}"]
+    for name, (score, max_score) in visible.items():
         lines.append(f"  {name}: {score:g} / {max_score:g}")
+    if any(test.visibility != "visible" for test in run.tests):
+        lines.append("Hidden tests were graded too; their results and your total score "
+                     "appear when grades are published.")
     if run.output:
         lines += ["", run.output]
     return "\n".join(lines)

@@ -136,7 +136,7 @@ def _details(test: TestResult) -> str:
 
 def _figure(figure: Figure) -> str:
     """The HTML of one figure: number tables and at most one picture."""
-    panels = {label: np.asarray(array) for label, array in
+    panels = {label: _bounded(array) for label, array in
               list(figure.panels.items())[:PANELS_PER_FIGURE]}
     for label, array in panels.items():
         if array.dtype.kind not in "biuf":
@@ -158,6 +158,24 @@ def _figure(figure: Figure) -> str:
     if drawn:
         parts.append(_img(_panels_png(drawn, figure.images), figure.title))
     return "\n".join(parts)
+
+
+def _bounded(array) -> np.ndarray:
+    """No more of ``array`` than a figure can show, taken by slicing before any copy (a
+    7900x7900 result must not cost gigabytes): the first samples and channels, and every
+    k-th value along an axis longer than ``MAP_PIXELS``."""
+    array = np.asarray(array)
+    while array.ndim > 4:
+        array = array[0]
+    if array.ndim == 4:
+        array = array[:max(MAPS_PER_ARRAY, PICTURES_PER_PANEL)]
+    if array.ndim >= 3 and array.shape[-1] > MAPS_PER_ARRAY:
+        array = array[..., :MAPS_PER_ARRAY]
+    for axis in range(array.ndim):
+        if array.shape[axis] > MAP_PIXELS:
+            step = -(-array.shape[axis] // MAP_PIXELS)
+            array = array[(slice(None),) * axis + (slice(None, None, step),)]
+    return array
 
 
 def _numbers(columns: dict[str, np.ndarray]) -> str:

@@ -43,7 +43,10 @@ def receive(fd: int, *, deadline: float | None = None, max_bytes: int = 2**62,
     (length,) = _HEADER.unpack(_read_exactly(fd, _HEADER.size, deadline, on_wait))
     if length > max_bytes:
         raise MessageTooLarge(f"a {length}-byte message exceeds the {max_bytes}-byte limit")
-    return codec.decode(_read_exactly(fd, length, deadline, on_wait), max_bytes=max_bytes)
+    message = codec.decode(_read_exactly(fd, length, deadline, on_wait), max_bytes=max_bytes)
+    if deadline is not None and time.monotonic() > deadline:  # decoding counts, too
+        raise ChannelTimeout("deadline passed while decoding")
+    return message
 
 
 def _write_all(fd: int, data: bytes) -> None:

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from autograder import codec
+from autograder import codec, paths
+from autograder.errors import UsageError
 from autograder.worker import channel
 from autograder.worker.output import OutputCapture
 from autograder.worker.zygote import ForkedProcess, Zygote
@@ -84,6 +85,7 @@ class WorkerProcess:
     _output: OutputCapture | None = field(default=None, init=False, repr=False)
     _load_outcome: CallOutcome | None = field(default=None, init=False, repr=False)
     _load_deadline: float = field(default=0.0, init=False, repr=False)
+    _isolation: list[str] = field(default_factory=list, init=False, repr=False)
 
     # -- lifecycle -------------------------------------------------------------------
     def start(self) -> None:
@@ -119,9 +121,9 @@ class WorkerProcess:
         self._load_deadline = time.monotonic() + self.limits.import_seconds
         sandbox = None
         if self.sandbox is not None:
+            # The worker copies the scratch folder into a tmpfs of its own: the grader
+            # never gives it (or later walks) a folder on disk.
             self._uid = _private_uid(self._process.pid) if os.geteuid() == 0 else None
-            if self._uid is not None:  # the scratch folder is the only one it may write
-                _give_folder(self.module_path.parent, self._uid)
             sandbox = {"hide": [str(p) for p in self.sandbox["hide"]], "uid": self._uid}
         self._send({"op": "load", "module_name": self.module_name,
                     "module_path": str(self.module_path), "seed": self.seed,
@@ -138,6 +140,8 @@ class WorkerProcess:
             self._load_outcome = self._await_reply(
                 self._load_deadline, "while importing the module", self.limits.import_seconds)
             self._load_outcome.seconds = time.monotonic() - started
+            if self.sandbox is not None and self._load_outcome.ok:
+                self._isolation = isolation_facts(self._process.pid)
         return self._load_outcome
 
     def run(self, probe: str, args: tuple, kwargs: dict, *, seed: int,
@@ -161,18 +165,16 @@ class WorkerProcess:
         return outcome
 
     def isolation_notes(self) -> list[str]:
-        """What the sandbox could not do on this machine (empty when fully isolated)."""
-        outcome = self._load_outcome
-        if outcome is None or not outcome.ok or not isinstance(outcome.value, dict):
-            return []
-        return [str(note) for note in outcome.value.get("isolation", [])]
+        """What the sandbox could not do on this machine (empty when fully isolated), as
+        the grader measured it from outside; nothing the worker says counts."""
+        return list(self._isolation)
 
     def stop(self) -> None:
         """Kill the worker's whole process group and close every pipe."""
         if self._process is not None:
             _kill_group(self._process)
             self._process = None
-        _kill_strays(self._uid)
+        _kill_strays()
         for fd in (self._request_fd, self._reply_fd):
             if fd >= 0:
                 os.close(fd)
@@ -205,6 +207,10 @@ class WorkerProcess:
         except (channel.MessageTooLarge, codec.CodecError) as error:
             self._kill()
             return self._failure("protocol", f"the worker sent an unusable reply: {error}")
+        except Exception as error:  # noqa: BLE001 - whatever it sent, it is the student's failure
+            self._kill()
+            return self._failure("protocol", "the worker sent an unusable reply "
+                                 f"({type(error).__name__})")
         return self._outcome_from(reply)
 
     def _outcome_from(self, reply: Any) -> CallOutcome:
@@ -237,7 +243,7 @@ class WorkerProcess:
             code = None
         _kill_group(self._process)
         self._process = None
-        _kill_strays(self._uid)
+        _kill_strays()
         return code
 
 
@@ -249,12 +255,13 @@ class _MemoryWatchdog:
     """Polled while the grader waits: ends a worker whose resident size passes the limit."""
 
     def __init__(self, pid: int, limit: int) -> None:
-        self._status = Path(f"/proc/{pid}/status")
+        self._pid = pid
         self._limit = limit
 
     def check(self) -> None:
         try:
-            for line in self._status.read_text().splitlines():
+            status = Path(f"/proc/{student_process(self._pid)}/status")
+            for line in status.read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     if int(line.split()[1]) * 1024 > self._limit:
                         raise _OverMemory
@@ -288,6 +295,10 @@ def worker_environment(*, home: Path, extra: dict[str, str]) -> dict[str, str]:
     for name in ("CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "TMPDIR", "TF_ENABLE_ONEDNN_OPTS"):
         if name in os.environ:
             env[name] = os.environ[name]
+    try:  # the worker runs in the submission's folder: name the course (its data/) outright
+        env[paths.COURSE_VARIABLE] = str(paths.course_root())
+    except UsageError:
+        pass
     env.update(extra)
     return env
 
@@ -316,13 +327,57 @@ def _private_uid(pid: int) -> int:
     return 100_000 + pid
 
 
-def _give_folder(folder: Path, uid: int) -> None:
-    """Make ``uid`` the owner of ``folder`` and everything in it (a restarted worker has a
-    new user id and must be able to rewrite what the previous one wrote)."""
-    for root, folders, files in os.walk(folder):
-        for name in [*folders, *files]:
-            os.lchown(os.path.join(root, name), uid, uid)
-    os.chown(folder, uid, uid)
+def student_process(pid: int) -> int:
+    """The process that runs student code: in a sandbox the worker ``pid`` waits for the
+    init of a new pid namespace, whose first child it is; otherwise ``pid`` itself."""
+    init = _first_child(pid)
+    if init is None or _namespace(init) is None or _namespace(init) == _namespace(pid):
+        return pid  # no sandbox: a child is something the student started
+    return _first_child(init) or pid
+
+
+def _first_child(pid: int) -> int | None:
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return None
+    return int(children[0]) if children else None
+
+
+def _namespace(pid: int | str, kind: str = "pid") -> str | None:
+    try:
+        return os.readlink(f"/proc/{pid}/ns/{kind}")
+    except OSError:
+        return None
+
+
+#: what a worker sharing each namespace with the grader could do
+_SHARED_NAMESPACE = {
+    "mnt": "read every file the grader's user can (solutions, other submissions)",
+    "pid": "see and signal the grader's processes, and leave processes behind",
+    "net": "use the network",
+    "ipc": "keep System V shared memory after it ends",
+}
+
+
+def isolation_facts(pid: int) -> list[str]:
+    """What the worker ``pid`` is not isolated from, read from /proc by the grader."""
+    target = student_process(pid)
+    notes = []
+    try:
+        status = Path(f"/proc/{target}/status").read_text()
+        uid = int(status.split("Uid:")[1].split()[1])  # effective
+    except (OSError, IndexError, ValueError):
+        return ["the grader could not inspect the worker process to confirm its isolation"]
+    if uid == os.geteuid():
+        notes.append("the worker ran as the grader's own user id")
+    for kind, could in _SHARED_NAMESPACE.items():
+        theirs = _namespace(target, kind)
+        if theirs is None:
+            notes.append(f"the grader could not confirm the worker's own {kind} namespace")
+        elif theirs == _namespace("self", kind):
+            notes.append(f"the worker could {could}")
+    return notes
 
 
 def _zygote_pid() -> int | None:
@@ -339,25 +394,26 @@ def become_subreaper() -> None:
             _SUBREAPER[0] = True
 
 
-def _kill_strays(uid: int | None) -> None:
-    """End what a stopped worker left behind: processes of its private user id (as root)
-    and children of ours that are no live worker (orphans adopted as subreaper)."""
+def _kill_strays() -> None:
+    """End what a stopped worker without a pid namespace left behind: children of ours that
+    are no live worker (orphans adopted as subreaper). A sandboxed worker needs none of
+    this: its namespace ends with it, and everything in it."""
+    if not _SUBREAPER[0]:
+        return
     me = os.getpid()
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
             pid = int(status.parent.name)
             fields = dict(line.split(":", 1) for line in status.read_text().splitlines()
                           if ":" in line)
-            owned = uid is not None and int(fields["Uid"].split()[0]) == uid
-            adopted = _SUBREAPER[0] and int(fields["PPid"]) == me \
-                and pid not in _LIVE_WORKERS and pid != _zygote_pid()
+            adopted = int(fields["PPid"]) == me and pid not in _LIVE_WORKERS \
+                and pid != _zygote_pid()
         except (OSError, ValueError, KeyError):
             continue
-        if owned or adopted:
+        if adopted:
             try:
                 os.kill(pid, signal.SIGKILL)
-                if adopted:
-                    os.waitpid(pid, os.WNOHANG)
+                os.waitpid(pid, os.WNOHANG)
             except OSError:
                 pass
 

@@ -28,6 +28,9 @@ from autograder.worker import channel, determinism, limits
 from autograder.worker.lifetime import die_with_parent
 
 PROBE_PACKAGE = "autograder.probes."
+#: reference-only probes that would give answers away live with the suites, which no
+#: student's worker can see (see hidden_inside_allowed)
+HIDDEN_PROBES = "autograder.suites."
 
 
 class Worker:
@@ -46,15 +49,12 @@ class Worker:
 
     def load(self, request: dict) -> dict:
         path = Path(request["module_path"])
-        notes = []
         if request.get("sandbox") is not None:
-            from autograder import paths as grader_paths
             from autograder.worker import sandbox
 
-            needed = [sys.base_prefix, sys.prefix, *[p for p in sys.path if p],
-                      str(grader_paths.PACKAGE), str(grader_paths.DATA)]
-            notes = sandbox.enter(hide=request["sandbox"]["hide"], scratch=str(path.parent),
-                                  uid=request["sandbox"]["uid"], needed=needed)
+            sandbox.enter(scratch=str(path.parent), allow=worker_side_folders(path.parent),
+                          hide=[*request["sandbox"]["hide"], *hidden_inside_allowed()],
+                          uid=request["sandbox"]["uid"])
         limits.apply(memory_bytes=request["memory_bytes"], file_bytes=request["file_bytes"],
                      cpu_seconds=request.get("cpu_seconds"))
         self.source_dir = path.parent
@@ -73,7 +73,7 @@ class Worker:
             _flush_output()
         self.module = module
         determinism.configure_frameworks()
-        return {"ok": True, "value": {"isolation": notes}}
+        return {"ok": True, "value": {"loaded": True}}
 
     def run(self, request: dict) -> dict:
         if self.module is None:
@@ -91,6 +91,36 @@ class Worker:
 
     def _error_reply(self, error: BaseException) -> dict:
         return {"ok": False, "error": describe_error(error, self.source_dir)}
+
+
+def worker_side_folders(scratch: Path) -> list[str]:
+    """What a sandboxed worker may read besides its scratch folder: the Python installation,
+    the grader's package and data/. A path entry that would show more (the course folder,
+    the folder of all submissions, "/") is left out."""
+    from autograder import paths as grader_paths
+
+    root = os.path.realpath(grader_paths.ROOT)
+    allowed = [os.path.realpath(grader_paths.PACKAGE), os.path.realpath(grader_paths.DATA)]
+    private = [root, os.path.realpath(scratch)]
+    for path in [sys.base_prefix, sys.prefix, *[p for p in sys.path if p]]:
+        real = os.path.realpath(path)
+        shows_private = real == "/" or any(_within(p, real) for p in private)
+        inside_course = _within(real, root) and not any(_within(real, a) for a in allowed)
+        if not shows_private and not inside_course:
+            allowed.append(real)
+    return allowed
+
+
+def hidden_inside_allowed() -> list[str]:
+    """Folders of the grader's package a student's worker must not see: the grading
+    suites (hidden tests and hidden reference code)."""
+    from autograder import paths as grader_paths
+
+    return [str(grader_paths.SUITES)]
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
 
 
 def describe_error(error: BaseException, source_dir: Path | None) -> dict:
@@ -144,7 +174,8 @@ def _failure(category: str, kind: str, message: str) -> dict:
 
 def _resolve_probe(name: str):
     module_name, _, function_name = name.partition(":")
-    if not module_name.startswith(PROBE_PACKAGE) or not function_name.isidentifier():
+    if not module_name.startswith((PROBE_PACKAGE, HIDDEN_PROBES)) \
+            or not function_name.isidentifier():
         raise ValueError(f"not a probe: {name!r}")
     return getattr(importlib.import_module(module_name), function_name)
 

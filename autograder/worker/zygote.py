@@ -16,6 +16,7 @@ kernel), workers are started as plain subprocesses instead: slower, equally isol
 from __future__ import annotations
 
 import array
+import atexit
 import json
 import os
 import socket
@@ -26,7 +27,11 @@ import threading
 import time
 import traceback
 
+from autograder.worker.cleanup import remove_tree
+
 MAX_MESSAGE = 1 << 16
+#: the zygote's HOME, a temp folder named after the grader's pid
+HOME_PREFIX = "autograder-zygote-"
 
 
 class Zygote:
@@ -38,7 +43,9 @@ class Zygote:
 
     def __init__(self, command: list[str], env: dict[str, str]) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        self._home = tempfile.mkdtemp(prefix="autograder-zygote-")
+        _remove_stale_homes()
+        self._home = tempfile.mkdtemp(prefix=f"{HOME_PREFIX}{os.getpid()}-")
+        atexit.register(remove_tree, self._home)
         env = dict(env, HOME=self._home)
         self._process = subprocess.Popen([*command, str(theirs.fileno())],
                                          pass_fds=(theirs.fileno(),), env=env,
@@ -95,6 +102,27 @@ class Zygote:
                 raise OSError("the zygote closed its control socket")
             data += chunk
         return json.loads(data)
+
+
+def _remove_stale_homes() -> None:
+    """Remove the HOME folders of zygotes whose grader is gone (killed before its exit
+    handlers ran): they would otherwise pile up in the temp folder."""
+    temp = tempfile.gettempdir()
+    try:
+        names = [n for n in os.listdir(temp) if n.startswith(HOME_PREFIX)]
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(HOME_PREFIX):].split("-")[0]
+        path = os.path.join(temp, name)
+        try:
+            if not pid.isdigit() or os.lstat(path).st_uid != os.geteuid():
+                continue
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            remove_tree(path)
+        except OSError:
+            continue
 
 
 class ForkedProcess:

@@ -153,8 +153,9 @@ def noise_statistics(student, noise_std: float) -> None:
 # -- pca_reconstruct ----------------------------------------------------------------------
 
 #: Expected PCA reconstructions come from an SVD computed on the reference side by probes
-#: that the student release leaves out (their values are recorded for the self-check).
-EXPECTED = "autograder.probes.hidden_autoencoder"
+#: that live here, with the suites: no student worker sees them, and the student release
+#: leaves them out (their values are recorded for the self-check).
+EXPECTED = "autograder.suites.autoencoder.hidden_reference"
 
 
 def pca_random(student, reference, rng: np.random.Generator, k: int, *, shift: float = 0.0

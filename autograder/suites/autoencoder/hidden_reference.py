@@ -1,9 +1,11 @@
 """Reference-side probes of assignment 4 whose code would give a solution away.
 
 PCA's expected reconstructions are computed here, in NumPy, independently of the reference
-module (which these probes ignore). Files named ``hidden*`` are left out of the student
-release: the self-check replays the values ``autograder build`` recorded from these probes,
-so students never need, or see, this code. Only ``reference.run`` may call them.
+module (which these probes ignore). This file lives with the grading suites, outside the
+grader code a student's worker can see (its sandbox shows the package without suites/),
+and, named ``hidden*``, is left out of the student release: the self-check replays the
+values ``autograder build`` recorded from these probes. Only ``reference.run`` may call
+them.
 """
 
 from __future__ import annotations
