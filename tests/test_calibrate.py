@@ -6,9 +6,11 @@ docstring); here it plans its runs and summarises measurements made up for the p
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
+import pytest
 from conftest import REPO
 
 sys.path.insert(0, str(REPO / "bench"))
@@ -54,3 +56,57 @@ def test_margins_say_which_side_of_the_threshold_each_kind_falls():
     assert abs(summary["demo.above"]["correct_margin"] - 0.2) < 1e-12
     assert abs(summary["demo.above"]["mistake_margin"] - 0.05) < 1e-12
     assert "demo.above: pass when value >= 1.0" in calibrate.table(summary)
+
+
+RESULTS = REPO / "bench" / "results" / "calibration.json"
+
+
+def committed() -> dict:
+    return json.loads(RESULTS.read_text())
+
+
+def test_the_thresholds_are_the_ones_the_committed_calibration_judged():
+    """criteria.py and bench/results/calibration.json must agree: a threshold changed without
+    a new calibration is a threshold nobody measured."""
+    summary = committed()["summary"]
+    assert set(summary) == {check.name for check in calibrate.CHECKS}
+    for check in calibrate.CHECKS:
+        assert summary[check.name]["threshold"] == check.threshold, check.name
+
+
+def test_in_the_committed_calibration_every_correct_run_passes_and_every_mistake_fails():
+    records = committed()["records"]
+    seeds_per_module = {}
+    for record in records:
+        key = (record["check"], record["module"])
+        seeds_per_module[key] = seeds_per_module.get(key, 0) + 1
+        assert record["value"] is not None, record
+    assert min(seeds_per_module.values()) >= 10  # ten seeds of every design and mistake
+    summary = committed()["summary"]
+    for name, entry in summary.items():
+        designs = [m for m in entry["modules"].values() if m["kind"] == "correct"]
+        assert len(designs) >= 5, name
+        assert entry["correct_margin"] > 0, name
+        assert entry["mistake_margin"] is None or entry["mistake_margin"] > 0, name
+        for label, module in entry["modules"].items():
+            expected = module["runs"] if module["kind"] == "correct" else 0
+            assert module["passes"] == expected, (name, label)
+
+
+@pytest.mark.slow
+def test_a_fresh_sample_lands_where_the_calibration_says(tmp_path):
+    """One seed of the VAE check, run again now: every design and mistake falls on the
+    same side of the threshold, within the spread the calibration measured."""
+    out = tmp_path / "sample.json"
+    completed = subprocess.run([sys.executable, str(REPO / "bench" / "calibrate.py"),
+                                "--check", "vae.learns_digits", "--seeds", "1",
+                                "--out", str(out)], cwd=REPO, text=True,
+                               capture_output=True, timeout=900)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    fresh = json.loads(out.read_text())["summary"]["vae.learns_digits"]["modules"]
+    before = committed()["summary"]["vae.learns_digits"]["modules"]
+    assert set(fresh) == set(before)
+    for label, module in fresh.items():
+        assert module["passes"] == (1 if module["kind"] == "correct" else 0), label
+        spread = before[label]["max"] - before[label]["min"]
+        assert before[label]["min"] - spread <= module["min"] <= before[label]["max"] + spread

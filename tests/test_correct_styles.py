@@ -17,14 +17,6 @@ from conftest import REPO, run_cli
 
 STYLES = REPO / "tests" / "correct_styles"
 FOLDERS = sorted(p for p in STYLES.glob("*/*") if p.is_dir())
-#: Correct designs that a learning threshold still fails: issue 15, item 4 (thresholds
-#: calibrated on many correct designs and seeds) is the fix, not this corpus.
-UNCALIBRATED = {
-    "autoencoder/functional_batchnorm": "the grader's 8-epoch loop leaves this correct "
-    "BatchNormalization design at validation MSE 0.024 against the 0.015 limit",
-}
-
-
 @pytest.fixture(scope="module")
 def graded() -> dict[str, dict]:
     """Every style graded once, in one CLI call: "<assignment>/<style>" -> results.json."""
@@ -45,16 +37,8 @@ def test_every_assignment_has_three_styles_at_least():
     assert counts and min(counts.values()) >= 3, counts
 
 
-def _styles():
-    for folder in FOLDERS:
-        style = f"{folder.parent.name}/{folder.name}"
-        marks = [pytest.mark.xfail(reason=UNCALIBRATED[style], strict=False)] \
-            if style in UNCALIBRATED else []
-        yield pytest.param(style, marks=marks, id=style)
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("style", _styles())
+@pytest.mark.parametrize("style", [f"{f.parent.name}/{f.name}" for f in FOLDERS])
 def test_style_earns_full_marks(graded, style):
     document = graded[style]
     assignment = style.split("/")[0]
