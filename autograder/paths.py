@@ -43,7 +43,9 @@ def course_root() -> Path:
     named = os.environ.get(COURSE_VARIABLE)
     if named:
         folder = Path(named).expanduser().resolve()
-        if not is_course(folder):
+        # A grading worker sees no more of its course than data/ (the sandbox's allow-list):
+        # named outright, a folder holding data/ is the course as far as the worker can tell.
+        if not (is_course(folder) or (folder / "data").is_dir()):
             raise UsageError(f"{COURSE_VARIABLE} / --course names {named}, which is not a "
                              "course folder (it has no solutions/ and no assignments/ with "
                              "recorded answers)")

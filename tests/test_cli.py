@@ -199,6 +199,9 @@ def test_the_course_is_the_named_one_else_the_nearest_at_or_above_the_folder(tmp
     monkeypatch.setenv(paths.COURSE_VARIABLE, str(tmp_path))
     with pytest.raises(UsageError, match="not a course folder"):
         paths.course_root()
+    # A grading worker's view of its course: data/ alone (the sandbox shows nothing else).
+    (tmp_path / "data").mkdir()
+    assert paths.course_root() == tmp_path.resolve()
 
 
 @pytest.mark.parametrize("args", [["grade", "x", "--course", "{tmp}"],

@@ -3,7 +3,7 @@
     python figures.py [--module-dir DIR] [--out DIR]
 
 imports ``autoencoder.py`` from DIR (default: this folder), trains its autoencoder twice on
-the bundled digits (seeded, about 20 s on one CPU core), and writes into OUT (default:
+the bundled MNIST digits (seeded, about a minute on one CPU core), and writes into OUT (default:
 ``figures/`` here):
 
 - ``reconstructions.png``: ten validation digits; your autoencoder's reconstructions
