@@ -3,7 +3,7 @@
     python figures.py [--module-dir DIR] [--out DIR]
 
 imports ``gan.py`` from DIR (default: this folder), trains your GAN on the bundled MNIST digits
-(your ``build_generator``, ``build_discriminator``, losses and ``GAN``; seeded, about 30 s
+(your ``build_generator``, ``build_discriminator``, losses and ``GAN``; seeded, about a minute
 on one CPU core) and writes into OUT (default: ``figures/`` here):
 
 - ``samples_over_training.png``: ten samples from your generator, always from the same ten

@@ -3,8 +3,8 @@
     python figures.py [--module-dir DIR] [--out DIR]
 
 imports ``vae.py`` from DIR (default: this folder), trains your VAE twice on the bundled
-digits (``build_encoder(2)``, ``build_decoder(2)``, your ``VAE`` class, seeded; about 40 s
-of one CPU core for the reference), and writes into OUT (default: ``figures/`` here):
+MNIST digits (``build_encoder(2)``, ``build_decoder(2)``, your ``VAE`` class, seeded; about
+a minute of one CPU core for the reference), and writes into OUT (default: ``figures/`` here):
 
 - ``sigma_collapse.png``: the average sigma = exp(0.5 * log_var) of the validation digits'
   codes, and their KL term, after each epoch of training with beta = 1 (the ELBO, 40
