@@ -73,14 +73,22 @@ def test_the_course_digits_are_real_mnist_strokes_not_smooth_blobs():
     assert saturated_share(mnist) > 0.35 > 0.15 > saturated_share(uci)
 
 
-def test_mnist_splits_are_fixed_disjoint_balanced_in_every_prefix_of_ten():
-    with np.load(datasets.mnist_5k_file()) as archive:
+def checked_splits(file, loader, total: int) -> tuple[dict, np.ndarray]:
+    """The file's split indices and labels, after checking that the splits are disjoint,
+    cover every image, and are what ``loader`` serves."""
+    with np.load(file) as archive:
         splits = {name: archive[name] for name in SIZES}
         labels = archive["labels"]
     everything = np.concatenate(list(splits.values()))
-    assert sorted(everything.tolist()) == list(range(5000))  # disjoint, and all of them
+    assert sorted(everything.tolist()) == list(range(total))  # disjoint, and all of them
     for name, index in splits.items():
-        np.testing.assert_array_equal(load_digits(name)[1], labels[index])
+        np.testing.assert_array_equal(loader(name)[1], labels[index])
+    return splits, labels
+
+
+def test_mnist_splits_are_fixed_disjoint_balanced_in_every_prefix_of_ten():
+    splits, labels = checked_splits(datasets.mnist_5k_file(), load_digits, 5000)
+    for index in splits.values():
         rounds = labels[index].reshape(-1, 10)
         assert all(sorted(row) == list(range(10)) for row in rounds.tolist())
     # Fixed: the start of the training split never changes.
@@ -97,13 +105,7 @@ def test_grading_uses_a_fixed_balanced_prefix(split):
 
 
 def test_uci_splits_are_fixed_disjoint_and_cover_every_image():
-    with np.load(datasets.digits_file()) as archive:
-        splits = {name: archive[name] for name in UCI_SIZES}
-        labels = archive["labels"]
-    everything = np.concatenate(list(splits.values()))
-    assert sorted(everything.tolist()) == list(range(1797))  # disjoint, and all of them
-    for name, index in splits.items():
-        np.testing.assert_array_equal(load_uci_digits(name)[1], labels[index])
+    splits, labels = checked_splits(datasets.digits_file(), load_uci_digits, 1797)
     # Stratified: each class has one sixth (rounded) in validation and in test.
     assert np.bincount(labels[splits["val"]]).tolist() == [30] * 8 + [29, 30]
     assert load_uci_digits("train")[1][:10].tolist() == [9, 3, 0, 9, 7, 5, 6, 1, 0, 3]
