@@ -45,7 +45,9 @@ class InProcess:
     def start(self) -> None:
         pass
 
-    def run(self, probe, args, kwargs, *, seed):
+    def run(self, probe, args, kwargs, *, seed, test: str = "", site: str = ""):
+        """The grader's handle interface: ``test`` and ``site`` name the call (for the
+        grader's hang bookkeeping and recordings), which a baseline does not need."""
         determinism.configure_frameworks()
         determinism.seed_everything(seed)
         try:

@@ -43,8 +43,13 @@ def receive(fd: int, *, deadline: float | None = None, max_bytes: int = 2**62,
     (length,) = _HEADER.unpack(_read_exactly(fd, _HEADER.size, deadline, on_wait))
     if length > max_bytes:
         raise MessageTooLarge(f"a {length}-byte message exceeds the {max_bytes}-byte limit")
-    message = codec.decode(_read_exactly(fd, length, deadline, on_wait), max_bytes=max_bytes)
-    if deadline is not None and time.monotonic() > deadline:  # decoding counts, too
+    data = _read_exactly(fd, length, deadline, on_wait)
+    # A reply read in time must also be decoded in time: decoding counts in the call's limit.
+    # A reply that was already waiting when its deadline passed (see _wait_readable) is
+    # decoded all the same; the codec's own bounds on size and depth keep that short.
+    in_time = deadline is None or time.monotonic() <= deadline
+    message = codec.decode(data, max_bytes=max_bytes)
+    if in_time and deadline is not None and time.monotonic() > deadline:
         raise ChannelTimeout("deadline passed while decoding")
     return message
 
