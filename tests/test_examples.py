@@ -91,8 +91,13 @@ def test_partial_earns_some_but_not_all_of_each_assignment(graded_examples):
 
 
 def test_results_record_seed_versions_and_hash(graded_examples):
+    """Official grading records the course's secret seed, not the self-check's public one."""
+    from autograder import paths
+    from autograder.session import DEFAULT_SEED
+
+    assert paths.course_seed() not in (None, DEFAULT_SEED)
     for results in graded_examples.values():
         extra = results["extra_data"]
-        assert extra["seed"] == 20261121
+        assert extra["seed"] == paths.course_seed()
         assert {"python", "numpy", "tensorflow", "keras"} <= set(extra["versions"])
         assert len(extra["submission_hash"]) == 64
