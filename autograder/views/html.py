@@ -230,21 +230,25 @@ def _comparison_png(yours: np.ndarray, expected: np.ndarray) -> bytes:
     expected_maps, _ = maps_of(expected)
     rows = len(yours_maps)
     fig, axes = plt.subplots(rows, 3, figsize=(10.5, 2.9 * rows + 0.4), squeeze=False)
-    for row, ((label, mine), (_, theirs)) in enumerate(zip(yours_maps, expected_maps,
-                                                           strict=True)):
-        low, high = _limits(mine, theirs)
-        suffix = f" ({label})" if label else ""
-        for axis, image, title in ((axes[row, 0], mine, "yours"),
-                                   (axes[row, 1], theirs, "expected")):
-            shown = _heat(axis, image, "viridis", low, high, f"{title}{suffix}")
-        fig.colorbar(shown, ax=axes[row, :2].tolist(), fraction=0.05, pad=0.02)
-        difference = mine - theirs
-        extent = _limits(np.abs(difference))[1] or 1.0
-        shown = _heat(axes[row, 2], difference, "RdBu_r", -extent, extent,
-                      f"yours − expected{suffix}")
-        fig.colorbar(shown, ax=axes[row, 2], fraction=0.1, pad=0.04)
-    if left:
-        fig.suptitle(f"shown: {left}", fontsize=10)
+    try:
+        for row, ((label, mine), (_, theirs)) in enumerate(zip(yours_maps, expected_maps,
+                                                               strict=True)):
+            low, high = _limits(mine, theirs)
+            suffix = f" ({label})" if label else ""
+            for axis, image, title in ((axes[row, 0], mine, "yours"),
+                                       (axes[row, 1], theirs, "expected")):
+                shown = _heat(axis, image, "viridis", low, high, f"{title}{suffix}")
+            fig.colorbar(shown, ax=axes[row, :2].tolist(), fraction=0.05, pad=0.02)
+            difference = mine - theirs
+            extent = _limits(np.abs(difference))[1] or 1.0
+            shown = _heat(axes[row, 2], difference, "RdBu_r", -extent, extent,
+                          f"yours − expected{suffix}")
+            fig.colorbar(shown, ax=axes[row, 2], fraction=0.1, pad=0.04)
+        if left:
+            fig.suptitle(f"shown: {left}", fontsize=10)
+    except BaseException:  # a figure that failed to draw is closed too
+        plt.close(fig)
+        raise
     return _save(fig)
 
 
@@ -266,22 +270,26 @@ def _panels_png(panels: dict[str, np.ndarray], images: bool) -> bytes:
     lines = [(-(-len(cells) // columns)) for _, cells, _ in rows]
     fig, axes = plt.subplots(sum(lines), columns, squeeze=False,
                              figsize=(2.3 * columns + 0.8, 2.5 * sum(lines) + 0.3))
-    for axis in axes.flat:
-        axis.axis("off")
-    first = 0
-    for (label, cells, note), count in zip(rows, lines, strict=True):
-        for index, (title, image, is_picture) in enumerate(cells):
-            axis = axes[first + index // columns, index % columns]
-            axis.axis("on")
-            if is_picture:
-                _show_picture(axis, image, title)
-            else:
-                shown = _heat(axis, image, "viridis", *_limits(image), title)
-                fig.colorbar(shown, ax=axis, fraction=0.046, pad=0.04)
-        if note:
-            axes[first, 0].annotate(f"{label}: {note} shown", (0, 1.18),
-                                    xycoords="axes fraction", fontsize=9)
-        first += count
+    try:
+        for axis in axes.flat:
+            axis.axis("off")
+        first = 0
+        for (label, cells, note), count in zip(rows, lines, strict=True):
+            for index, (title, image, is_picture) in enumerate(cells):
+                axis = axes[first + index // columns, index % columns]
+                axis.axis("on")
+                if is_picture:
+                    _show_picture(axis, image, title)
+                else:
+                    shown = _heat(axis, image, "viridis", *_limits(image), title)
+                    fig.colorbar(shown, ax=axis, fraction=0.046, pad=0.04)
+            if note:
+                axes[first, 0].annotate(f"{label}: {note} shown", (0, 1.18),
+                                        xycoords="axes fraction", fontsize=9)
+            first += count
+    except BaseException:  # a figure that failed to draw is closed too
+        plt.close(fig)
+        raise
     return _save(fig)
 
 
@@ -347,8 +355,11 @@ def _pyplot():
 
 def _save(fig) -> bytes:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=80, bbox_inches="tight", metadata={"Software": None})
-    _pyplot().close(fig)
+    try:
+        fig.savefig(buffer, format="png", dpi=80, bbox_inches="tight",
+                    metadata={"Software": None})
+    finally:
+        _pyplot().close(fig)
     return buffer.getvalue()
 
 
