@@ -6,6 +6,7 @@ import json
 import shutil
 import xml.etree.ElementTree as ET
 import zipfile
+from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES, REPO, run_cli
@@ -48,6 +49,24 @@ def test_grade_writes_results_json_and_junit(tmp_path):
     assert suite.get("name") == "conv_as_matrix"
     assert len(suite.findall("testcase")) == len(results["tests"])
     assert int(suite.get("failures")) == sum(t["status"] == "failed" for t in results["tests"])
+
+
+@pytest.mark.slow
+def test_results_written_straight_into_the_temp_folder_cost_nothing():
+    """Does `grade --results /tmp/results.json` grade as usual? The folder of the results
+    is kept from the workers; /tmp also holds each worker's own scratch folder, which once
+    got covered too, and a perfect submission scored 0."""
+    import os
+    import tempfile
+
+    results_file = Path(tempfile.gettempdir()) / f"autograder-test-results-{os.getpid()}.json"
+    try:
+        completed = run_cli("grade", str(EXAMPLES / "perfect"), "--results", str(results_file),
+                            "--assignment", "conv_as_matrix")
+        assert completed.returncode == 0, completed.stderr
+        assert json.loads(results_file.read_text())["score"] == 34, completed.stdout
+    finally:
+        results_file.unlink(missing_ok=True)
 
 
 def test_missing_path_is_a_one_line_error():

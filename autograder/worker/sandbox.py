@@ -227,10 +227,14 @@ def _build_root(scratch: str, files: dict[str, bytes], allow: list[str], hide: l
             handle.write(content)
         os.chown(os.path.join(root + scratch, name), owner, owner)
     os.chown(root + scratch, owner, owner)
-    for path in hide:  # inside an allowed folder (the grading suites): an empty folder
-        if os.path.isdir(root + os.path.realpath(path)):
-            _mount_tmpfs(root + os.path.realpath(path), "size=4k,nr_inodes=16,mode=0555",
-                         MS_RDONLY)
+    for path in map(os.path.realpath, hide):
+        # Only a folder inside one shown needs covering (the grading suites): the rest is
+        # not there. A folder around the scratch one (results written straight into /tmp)
+        # must not be covered, or the worker would lose its own files.
+        shown = any(_contains(done, path) for done in bound)
+        if shown and not _contains(path, os.path.realpath(scratch)) \
+                and os.path.isdir(root + path):
+            _mount_tmpfs(root + path, "size=4k,nr_inodes=16,mode=0555", MS_RDONLY)
     _close_folders()
     _pivot(root)
     _mount(None, "/", None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
