@@ -16,25 +16,22 @@ everyone else is graded.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from autograder import __version__, clean, codec, paths
 from autograder import assignments as registry
+from autograder import clean, paths, reference_cache
 from autograder.errors import UsageError
 from autograder.gradebook import Gradebook
-from autograder.handles import save_recording
+from autograder.lanes import usable_cores
 from autograder.progress import Progress
 from autograder.roster import list_students
-from autograder.session import References, grade_submission, official_seed
+from autograder.session import official_seed
 from autograder.views import markdown
 
 STUDENT_TIME_LIMIT = 3600  #: seconds for one student's whole grading run
@@ -80,9 +77,12 @@ def main(*, submissions_dir: str | Path, out: str | Path, jobs: int = 1,
         print(f"resuming: {len(chosen) - len(todo)} of {len(chosen)} already graded",
               file=log)
     # Only now, and only if someone is left: a resumed or merged batch costs nothing more.
-    cache = reference_cache(out / "reference", names, seed, log=log) if todo else None
+    cache = reference_cache.compute(out / "reference", names, seed, log=log) if todo else None
+    # The cores are shared, never oversubscribed: `jobs` students at a time, each grading
+    # its assignments in cores // jobs lanes.
+    lanes = max(1, usable_cores() // jobs)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(grade_student, student, path, out, cache, seed, names)
+        futures = [pool.submit(grade_student, student, path, out, cache, seed, names, lanes)
                    for student, path in todo]
         for future in as_completed(futures):
             student, results, status, seconds = future.result()
@@ -106,18 +106,24 @@ def student_dir(out: Path, student: str) -> Path:
 
 
 def grade_student(student: str, path: Path, out: Path, cache: Path, seed: int,
-                  names: list[str]) -> tuple[str, dict | None, str, float]:
-    """Grade one student in a child process; never raises."""
+                  names: list[str], lanes: int = 1) -> tuple[str, dict | None, str, float]:
+    """Grade one student in a child process, ``lanes`` assignments at a time; never
+    raises."""
     target = student_dir(out, student)
     target.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     command = [sys.executable, "-m", "autograder", "grade", str(path), "--seed", str(seed),
+               "--jobs", str(lanes),
                "--reference-cache", str(cache), "--results", str(target / "results.json"),
                "--junit", str(target / "junit.xml"), "--html", str(target / "report.html"),
                "--markdown", str(target / "report.md")]
     for name in names:  # named explicitly: a module the student did not submit scores 0
         command += ["--assignment", name]
-    environment = dict(os.environ, AUTOGRADER_DIE_WITH_PARENT="1",
+    # The child imports this very grader, wherever the course lies (an uninstalled
+    # checkout grading a course elsewhere included)
+    importable = os.pathsep.join(filter(None, [str(paths.PACKAGE.parent),
+                                               os.environ.get("PYTHONPATH")]))
+    environment = dict(os.environ, AUTOGRADER_DIE_WITH_PARENT="1", PYTHONPATH=importable,
                        **{paths.COURSE_VARIABLE: str(paths.ROOT)})
     with (target / "grader.log").open("w") as log:
         try:
@@ -159,54 +165,6 @@ def _record(gradebook: Gradebook, student: str, results: dict | None, status: st
         scores = {name: (entry["score"], entry["max_score"])
                   for name, entry in results["extra_data"]["scores"].items()}
     gradebook.add(student, scores, status, seconds)
-
-
-def reference_cache(folder: Path, names: list[str], seed: int, *, log=sys.stderr) -> Path:
-    """The expected value of every reference call of every test, computed once.
-
-    The file name holds a fingerprint of the solutions, suites, probes, seed and grader
-    version: a resumed batch reuses it, a changed solution or test makes a new one.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"reference-{_fingerprint(names, seed)[:16]}.npz"
-    if path.is_file():
-        try:
-            codec.decode(path.read_bytes(), **codec.TRUSTED_LIMITS)
-            return path
-        except codec.CodecError:
-            path.unlink()
-    print("computing the reference's expected values (once per batch)...", file=log)
-    with tempfile.TemporaryDirectory(prefix="reference-") as scratch:
-        for name in names:
-            shutil.copyfile(paths.solution_file(name), Path(scratch) / f"{name}.py")
-        references = References("recording")
-        try:
-            run = grade_submission(scratch, names=names, references=references, seed=seed)
-            values = {}
-            for name in names:
-                values.update(references.get(name).recording())
-        finally:
-            references.close()
-    failing = [t for t in run.tests if t.status != "passed"]
-    if failing or run.grader_errors:
-        reason = run.grader_errors[0] if run.grader_errors else \
-            f"{failing[0].name}: {(failing[0].output.splitlines() or [''])[0]}"
-        raise UsageError(f"the reference solutions do not pass their own tests: {reason}")
-    partial = path.with_name(path.name + ".partial")
-    save_recording(values, partial)
-    partial.replace(path)
-    return path
-
-
-def _fingerprint(names: list[str], seed: int) -> str:
-    digest = hashlib.sha256(f"{__version__}|{seed}|{','.join(names)}".encode())
-    sources = [paths.solution_file(name) for name in names]
-    for folder in (paths.SUITES, paths.PACKAGE / "probes"):
-        sources += sorted(folder.rglob("*.py"))
-    for source in sources:
-        digest.update(str(source.relative_to(paths.ROOT)).encode())
-        digest.update(source.read_bytes())
-    return digest.hexdigest()
 
 
 def class_summary(gradebook: Gradebook) -> str:

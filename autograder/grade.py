@@ -7,9 +7,16 @@ from pathlib import Path
 
 from autograder import assignments as registry
 from autograder import codec, paths
+from autograder import reference_cache as cache_file
 from autograder.errors import UsageError
+from autograder.lanes import LanePool, usable_cores
 from autograder.results import RunResult
-from autograder.session import DEFAULT_BUDGET_SECONDS, References, grade_submission, official_seed
+from autograder.session import (
+    DEFAULT_BUDGET_SECONDS,
+    References,
+    grade_submission,
+    official_seed,
+)
 from autograder.views import gradescope, html, junit, markdown, table
 from autograder.worker.client import become_subreaper
 
@@ -21,12 +28,16 @@ def main(*, submissions: list[str], assignments: list[str] | None = None,
          seed: int | None = None, html_file: str | None = None,
          markdown_file: str | None = None, reference_cache: str | None = None,
          time_scale: float = 1.0, budget: float | None = DEFAULT_BUDGET_SECONDS,
-         out=sys.stdout) -> int:
+         jobs: int | None = None, out=sys.stdout) -> int:
     """Grade each submission; print in ``fmt``; write results.json / JUnit / HTML for one.
 
     ``reference_cache`` names expected values computed beforehand (``autograder batch``
-    records them once for a whole class); any value missing from it is computed live.
+    records them once for a whole class); without it, the values the course keeps
+    (``autograder.reference_cache``) are used and completed. Any value missing is computed
+    live.
     ``budget`` bounds each submission's wall time in seconds (None or 0: no bound).
+    ``jobs`` is how many assignments are graded at once, each in its own lane (default:
+    the usable cores); the scores are the same for any number.
 
     Returns 0 when grading completed (whatever the scores), 1 when the grader itself
     failed on a suite. Raises ``UsageError`` for arguments it cannot work with.
@@ -38,6 +49,8 @@ def main(*, submissions: list[str], assignments: list[str] | None = None,
         raise UsageError("--time-scale must be between 0.01 and 100")
     if budget is not None and budget < 0:
         raise UsageError("--budget must be 0 (no budget) or a number of seconds")
+    if jobs is not None and jobs < 1:
+        raise UsageError("--jobs must be at least 1")
     if fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
     for name in assignments or []:
@@ -49,7 +62,14 @@ def main(*, submissions: list[str], assignments: list[str] | None = None,
     if missing:
         raise UsageError(f"submission not found: {missing[0]}")
     seed = official_seed() if seed is None else seed
-    references = References("live", preload=_load_cache(reference_cache))
+    # Expected values: the batch's (named), else the course's kept ones, else none yet
+    kept = None if reference_cache else cache_file.course_cache(seed)
+    preload = _load_cache(reference_cache) if reference_cache else \
+        cache_file.load(kept) or {}
+    references = References("live", preload=preload)
+    lane_count = min(jobs or usable_cores(), len(assignments or registry.ASSIGNMENTS))
+    # Forked first, while this process runs nothing else; one lane is this process.
+    lanes = LanePool(lane_count, references) if lane_count > 1 else None
     become_subreaper()  # orphans of student processes come back to us, to be ended
     runs = []
     try:
@@ -58,7 +78,7 @@ def main(*, submissions: list[str], assignments: list[str] | None = None,
             try:
                 run = grade_submission(submission, names=assignments, references=references,
                                        seed=seed, time_scale=time_scale,
-                                       budget_seconds=budget or None,
+                                       budget_seconds=budget or None, lanes=lanes,
                                        hide=[Path(f).resolve().parent for f in written if f])
             except UsageError:
                 raise
@@ -83,7 +103,11 @@ def main(*, submissions: list[str], assignments: list[str] | None = None,
                       file=out, flush=True)
                 print(file=out)
     finally:
+        if lanes is not None:
+            lanes.close()
         references.close()
+        if kept is not None and references.new_values():  # the next run needs no reference
+            cache_file.save(references.preload, kept)
     if fmt == "table" and len(runs) > 1:
         print(table.render_summary(runs), file=out)
     elif fmt == "json":

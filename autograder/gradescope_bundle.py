@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import secrets
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
 from autograder import assignments as registry
-from autograder import paths
+from autograder import paths, reference_cache
 from autograder.errors import UsageError
 from autograder.session import DEFAULT_BUDGET_SECONDS
 
@@ -136,7 +137,14 @@ def main(*, names: list[str], out: str | Path, log=sys.stdout) -> int:
             _add_tree(bundle, paths.DATA, "data")
         for assignment in chosen:
             _add_tree(bundle, paths.SOLUTIONS / assignment.name, f"solutions/{assignment.name}")
-        bundle.writestr("solutions/course_seed.txt", f"{course_seed(log)}\n")
+        seed = course_seed(log)
+        bundle.writestr("solutions/course_seed.txt", f"{seed}\n")
+        # The reference's expected values, computed once here: no submission waits for
+        # them (values computed on another CPU that come out different are computed live)
+        in_order = [name for name in registry.ASSIGNMENTS if name in names]
+        with tempfile.TemporaryDirectory(prefix="reference-") as scratch:
+            values = reference_cache.compute(Path(scratch), in_order, seed, log=log)
+            bundle.write(values, f"solutions/{reference_cache.COURSE_CACHE}/{values.name}")
     print(f"Gradescope bundle for {', '.join(names)} written to {out}", file=log)
     return 0
 

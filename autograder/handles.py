@@ -105,6 +105,9 @@ class StudentModule:
     _hung: dict[str, str] = field(default_factory=dict, init=False, repr=False)
     _not_gradable: str = field(default="", init=False, repr=False)
     _isolation: list[str] = field(default_factory=list, init=False, repr=False)
+    #: runs that several tests judge (``plugin.BoundStudent.shared``): key -> (value,
+    #: printed) or the StudentFailure it ended in
+    shared_runs: dict = field(default_factory=dict, init=False, repr=False)
 
     def start(self) -> None:
         """Start the worker now, so the import overlaps with other work."""

@@ -27,6 +27,7 @@ import pytest
 
 from autograder.compare import Mismatch
 from autograder.errors import ReferenceFailure, StudentFailure
+from autograder.handles import probe_name
 from autograder.probes import common
 from autograder.results import Figure, TestResult
 
@@ -109,9 +110,10 @@ def rng(test_seed: int) -> np.random.Generator:
 @pytest.fixture
 def student(request: pytest.FixtureRequest, assignment: str, test_seed: int) -> BoundStudent:
     """The student's module, running in its worker process."""
-    handle = request.config.stash[CONTEXT].students[assignment]
-    return BoundStudent(handle, test_seed, request.node.stash.setdefault(_PRINTED, []),
-                        request.node.name, request.node.stash)
+    context = request.config.stash[CONTEXT]
+    return BoundStudent(context.students[assignment], test_seed,
+                        request.node.stash.setdefault(_PRINTED, []), request.node.name,
+                        request.node.stash, run_seed=derive_seed(context.seed, "shared runs"))
 
 
 @pytest.fixture
@@ -143,18 +145,39 @@ class BoundStudent:
     """The student handle as a test sees it: seeded, and collecting what the code prints."""
 
     def __init__(self, handle, seed: int, printed: list[str], test: str = "",
-                 stash=None) -> None:
+                 stash=None, run_seed: int = 0) -> None:
         self._handle, self._seed, self._printed, self._test = handle, seed, printed, test
         self._stash = stash if stash is not None else {}
+        #: the seed of the runs tests share (``shared``): the submission's, not the test's
+        self.run_seed = run_seed
 
     def run(self, probe: Callable | str, *args, **kwargs) -> Any:
-        try:
-            value, output = self._handle.run(probe, args, kwargs, seed=self._seed,
-                                             test=self._test)
-        except StudentFailure as failure:
-            if failure.printed:
-                self._printed.append(failure.printed)
-            raise
+        return self._answer(self._outcome(probe, args, kwargs, self._seed))
+
+    def shared(self, probe: Callable | str, *args, **kwargs) -> Any:
+        """``run``, once per submission for these arguments: tests that judge one training
+        run from different sides share it instead of training again. The worker is seeded
+        with ``run_seed`` (so are the arguments, where the check passes a seed): every test
+        that asks gets the same run, whichever asks first. Each gets what it printed."""
+        runs = self._handle.shared_runs
+        key = (probe_name(probe), repr(args), repr(sorted(kwargs.items())))
+        if key not in runs:
+            try:
+                runs[key] = self._outcome(probe, args, kwargs, self.run_seed)
+            except StudentFailure as failure:
+                runs[key] = failure
+        return self._answer(runs[key])
+
+    def _outcome(self, probe: Callable | str, args: tuple, kwargs: dict, seed: int
+                 ) -> tuple[Any, str]:
+        return self._handle.run(probe, args, kwargs, seed=seed, test=self._test)
+
+    def _answer(self, outcome: tuple[Any, str] | StudentFailure) -> Any:
+        if isinstance(outcome, StudentFailure):
+            if outcome.printed:
+                self._printed.append(outcome.printed)
+            raise outcome
+        value, output = outcome
         self._stash[_ANSWERED] = True
         if output:
             self._printed.append(output)

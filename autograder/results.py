@@ -7,7 +7,7 @@ here without asking what a student's code printed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
@@ -84,6 +84,8 @@ class RunResult(_Cleaned):
     grader_errors: list[str] = field(default_factory=list)  #: the grader's own failures
     #: what the worker sandbox could not do on this machine (empty: fully isolated)
     isolation: list[str] = field(default_factory=list)
+    #: when each assignment ran and in which lane (``session.Outcome.timeline``)
+    timeline: list[dict] = field(default_factory=list)
 
     _CLEANERS = {"submission": clean.line, "submission_hash": clean.line,
                  "output": clean.text, "mode": clean.line, "execution_time": clean.number,
@@ -111,3 +113,17 @@ class RunResult(_Cleaned):
             score, max_score = totals.get(test.assignment, (0.0, 0.0))
             totals[test.assignment] = (score + test.score, max_score + test.max_score)
         return totals
+
+
+def tests_to_plain(tests: list[TestResult]) -> list[dict]:
+    """Test results as plain data (``autograder.codec`` carries it between processes)."""
+    return [asdict(test) for test in tests]
+
+
+def tests_from_plain(items: list[dict]) -> list[TestResult]:
+    """The inverse of ``tests_to_plain``; every field is cleaned again as it is set."""
+    tests = []
+    for item in items:
+        figures = [Figure(**figure) for figure in item.get("figures", [])]
+        tests.append(TestResult(**{**item, "figures": figures}))
+    return tests

@@ -11,9 +11,10 @@ import os
 import platform
 import sys
 import time
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -30,6 +31,9 @@ from autograder.plugin import GradingContext
 from autograder.results import RunResult, TestResult
 from autograder.submission import Submission
 from autograder.worker.client import Limits
+
+if TYPE_CHECKING:
+    from autograder.lanes import LanePool
 
 DEFAULT_SEED = 20261121  #: public: the self-check and the recorded values use it
 #: Wall time for one whole submission in official grading. Gradescope stops a submission at
@@ -70,8 +74,10 @@ class References:
         if mode not in ("live", "recorded", "recording"):
             raise ValueError(f"unknown reference mode {mode!r}")
         self.mode = mode
-        #: expected values already computed (a batch's reference cache): call key -> value
+        #: expected values already computed (a reference cache): call key -> value; the
+        #: live handles add what they compute to it
         self.preload = preload
+        self._known = set(preload or ())
         self._handles: dict[str, object] = {}
 
     def get(self, name: str):
@@ -83,20 +89,61 @@ class References:
                 kind = RecordingReference if self.mode == "recording" else LiveReference
                 handle = kind(name, paths.solution_file(name), limits)
                 if self.preload is not None:
-                    handle.cache, handle.eager = self.preload, False
+                    # A worker starts only if a value is missing (an empty cache: at once)
+                    handle.cache, handle.eager = self.preload, not self.preload
             self._handles[name] = handle
         return self._handles[name]
+
+    def new_values(self) -> dict:
+        """The values computed live (or ``add``ed) since the last call: what the cache
+        did not hold. Empty without a cache."""
+        fresh = {key: value for key, value in (self.preload or {}).items()
+                 if key not in self._known}
+        self._known.update(fresh)
+        return fresh
+
+    def add(self, values: dict) -> None:
+        """Values another process computed (a grading lane), for later calls and for
+        ``new_values``."""
+        if self.preload is not None:
+            for key, value in values.items():
+                self.preload.setdefault(key, value)
 
     def close(self) -> None:
         for handle in self._handles.values():
             handle.stop()
 
 
+@dataclass(frozen=True)
+class Plan:
+    """How one submission is graded, whichever process runs its assignments."""
+
+    seed: int = DEFAULT_SEED
+    include_hidden: bool = True
+    select: str | None = None  #: a pytest ``-k`` expression, or None for every test
+    time_scale: float = 1.0  #: multiplies every time limit
+    budget_seconds: float | None = None  #: the whole submission's wall time
+    started: float = 0.0  #: ``time.monotonic()`` when the submission's grading began
+    hide: tuple[str, ...] = ()  #: folders the student's workers must not see
+
+
+@dataclass
+class Outcome:
+    """What grading some of a submission's assignments produced."""
+
+    tests: list[TestResult] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  #: the grader's own failures
+    isolation: list[str] = field(default_factory=list)
+    #: when each group of assignments ran, in seconds since the submission's grading
+    #: began: {"assignments": [...], "lane": n, "start": s, "end": s}
+    timeline: list[dict] = field(default_factory=list)
+
+
 def grade_submission(source: str | Path, *, names: list[str] | None, references: References,
                      seed: int = DEFAULT_SEED, include_hidden: bool = True,
                      select: str | None = None, hide: list[Path] = (),
-                     time_scale: float = 1.0, budget_seconds: float | None = None
-                     ) -> RunResult:
+                     time_scale: float = 1.0, budget_seconds: float | None = None,
+                     lanes: LanePool | None = None) -> RunResult:
     """Grade one submission (folder or .zip) and return the result model.
 
     With ``names`` None, every assignment module found is graded; named assignments that
@@ -104,50 +151,70 @@ def grade_submission(source: str | Path, *, names: list[str] | None, references:
     (e.g. one function's name) to run only some tests. ``hide`` adds folders the student's
     workers must not see (where results are written); ``time_scale`` multiplies every time
     limit (a slow machine wants more); ``budget_seconds`` bounds the whole submission's
-    wall time (past it the remaining tests fail at once, with a message). Raises
+    wall time (past it the remaining tests fail at once, with a message). ``lanes`` grades
+    the assignments in parallel (``autograder.lanes``); the result is the same. Raises
     ``UsageError`` only when the submission path itself is unusable.
     """
     started = time.monotonic()
-    budget = Budget(budget_seconds) if budget_seconds else None
+    plan = Plan(seed=seed, include_hidden=include_hidden, select=select,
+                time_scale=time_scale, budget_seconds=budget_seconds, started=started,
+                hide=tuple(str(p) for p in [*private_folders(), *hide]))
     with Submission(source) as submission:
         wanted = names or list(registry.ASSIGNMENTS)
         located = submission.locate(wanted, explicit=names is not None)
-        to_grade = [n for n in wanted if n in located.found or n in located.missing]
-        students = {
-            name: StudentModule(
-                name,
-                submission.scratch_copy(located.found[name], name) if name in located.found
-                else None,
-                scaled(registry.get(name).limits, time_scale), seed,
-                missing=located.missing.get(name, ""),
-                hide=[*private_folders(), *hide], budget=budget)
-            for name in to_grade
+        modules = {
+            name: (submission.scratch_copy(located.found[name], name)
+                   if name in located.found else None, located.missing.get(name, ""))
+            for name in wanted if name in located.found or name in located.missing
         }
-        context = GradingContext(students, {n: references.get(n) for n in to_grade},
-                                 seed=seed, include_hidden=include_hidden)
-        try:
-            for handle in [*students.values(), *context.references.values()]:
-                handle.start()  # every import starts now, in parallel
-            if to_grade:
-                run_suites(context, to_grade, select=select)
-        finally:
-            isolation = sorted({note for s in students.values() for note in s.isolation_notes()})
-            for student in students.values():
-                student.stop()
+        if lanes is not None:
+            outcome = lanes.grade(modules, plan)
+        else:
+            outcome = grade_modules(modules, references, plan)
         notes = located.notes + [f"{name}: {why}" for name, why in located.missing.items()]
-        notes += [f"GRADER ERROR: {error}" for error in context.errors]
+        notes += [f"GRADER ERROR: {error}" for error in outcome.errors]
         return RunResult(
             submission=submission.name,
-            tests=sorted(context.results, key=_course_order),
+            tests=sorted(outcome.tests, key=_course_order),
             seed=seed,
             versions=library_versions(),
             submission_hash=submission.sha256(),
             execution_time=round(time.monotonic() - started, 3),
             output="\n".join(notes),
             mode="check" if references.mode == "recorded" else "grade",
-            grader_errors=list(context.errors),
-            isolation=isolation,
+            grader_errors=list(outcome.errors),
+            isolation=outcome.isolation,
+            timeline=outcome.timeline,
         )
+
+
+def grade_modules(modules: dict[str, tuple[Path | None, str]], references: References,
+                  plan: Plan) -> Outcome:
+    """Run the suites of ``modules`` (assignment -> (module copy or None, why missing)) in
+    this process, each student module in its own worker."""
+    began = time.monotonic()
+    budget = Budget(plan.budget_seconds, plan.started) if plan.budget_seconds else None
+    students = {
+        name: StudentModule(name, path, scaled(registry.get(name).limits, plan.time_scale),
+                            plan.seed, missing=missing, hide=[Path(p) for p in plan.hide],
+                            budget=budget)
+        for name, (path, missing) in modules.items()
+    }
+    context = GradingContext(students, {n: references.get(n) for n in modules},
+                             seed=plan.seed, include_hidden=plan.include_hidden)
+    try:
+        for handle in [*students.values(), *context.references.values()]:
+            handle.start()  # every import starts now, in parallel
+        if modules:
+            run_suites(context, list(modules), select=plan.select)
+    finally:
+        isolation = sorted({note for s in students.values() for note in s.isolation_notes()})
+        for student in students.values():
+            student.stop()
+    span = {"assignments": list(modules), "lane": 0, "start": round(began - plan.started, 3),
+            "end": round(time.monotonic() - plan.started, 3)}
+    return Outcome(tests=context.results, errors=list(context.errors), isolation=isolation,
+                   timeline=[span])
 
 
 def scaled(limits: Limits, factor: float) -> Limits:

@@ -41,6 +41,7 @@ class InProcess:
         sys.path.append(str(path.parent))
         spec.loader.exec_module(self.module)
         self.student = student
+        self.shared_runs: dict = {}  # what plugin.BoundStudent.shared keeps
 
     def start(self) -> None:
         pass

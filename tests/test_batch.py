@@ -60,6 +60,22 @@ def test_batch_grades_a_class_in_parallel_and_writes_every_report(tmp_path):
 
 
 @pytest.mark.slow
+def test_batch_grades_for_a_course_in_another_folder(tmp_path):
+    """From this checkout, not installed, does `batch --course` grade a course that lies
+    elsewhere (each student's grader process must still import this grader)?"""
+    course = tmp_path / "course"
+    shutil.copytree(REPO / "solutions", course / "solutions",
+                    ignore=shutil.ignore_patterns(".reference-cache"))
+    shutil.copytree(REPO / "data", course / "data")
+    folder = make_class(tmp_path / "class", {"ana": "perfect"})
+    out = tmp_path / "out"
+    completed = run_cli("batch", str(folder), "--out", str(out), "--course", str(course),
+                        *ONLY)
+    assert completed.returncode == 0, completed.stderr
+    assert rows(out / "gradebook.csv")[0]["conv_as_matrix"] == "34"
+
+
+@pytest.mark.slow
 def test_killed_batch_resumes_without_regrading_or_losing_a_row(tmp_path):
     """kill -9 mid-run, a row cut off mid-write, then the same command again."""
     students = {f"s{i:02d}": ["perfect", "partial", "stub"][i % 3] for i in range(8)}

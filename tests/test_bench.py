@@ -44,13 +44,22 @@ def test_grading_speed_measures_every_row(tmp_path: Path):
     completed = bench("grading_speed.py", "--batch", "1", "--repeat", "1", "--assignment",
                       "conv_as_matrix", "--out", str(tmp_path))
     results = json.loads((tmp_path / "grading_speed.json").read_text())
-    for key in ("floor_seconds", "simplest_one_seconds", "grader_one_seconds",
+    for key in ("floor_seconds", "simplest_one_seconds", "grade_serial_live_seconds",
+                "grade_lanes_live_seconds", "grade_lanes_kept_seconds",
                 "simplest_per_submission", "batch_jobs1_per_submission",
                 "batch_jobs2_per_submission"):
         assert results[key] > 0, key
-    assert results["ratio_one"] == pytest.approx(
-        results["grader_one_seconds"] / results["simplest_one_seconds"])
-    assert "autograder batch --jobs 2" in completed.stdout
+    assert results["ratio_one_to_floor"] == pytest.approx(
+        results["grade_lanes_kept_seconds"] / results["floor_seconds"])
+    # Stage by stage: the lane's start and the assignment's tests, inside the run's time
+    stages = {stage["what"]: stage["seconds"] for stage in results["stages"]}
+    assert stages["tests of conv_as_matrix"] > 0
+    assert 0 < sum(stages.values()) <= results["grade_lanes_kept_seconds"] * 1.05
+    assert "batch --jobs 2, per submission of 1" in completed.stdout
+    assert "x the floor" in completed.stdout
+    # The benchmark grades a copy of the course: the checkout's own kept values are
+    # neither made nor removed by it
+    assert not any(tmp_path.glob("**/.reference-cache"))
     assert (tmp_path / "grading_speed.png").stat().st_size > 0
 
 

@@ -128,6 +128,12 @@ def test_gradescope_bundle_sets_up_and_grades_in_an_emulated_autograder_folder(t
     ready = f"autograder: ready on Python {sys.version.split()[0]}"
     assert ready in completed.stdout, completed.stdout
 
+    # The bundle carries the reference's values for its course seed: on the machine that
+    # made it, grading finds every one (a miss would be computed and the file rewritten)
+    kept = list((root / "source" / "solutions" / ".reference-cache").glob("reference-*.npz"))
+    assert len(kept) == 1
+    before = kept[0].read_bytes()
+
     shutil.copytree(EXAMPLES / "partial", root / "submission")
     completed = run([root / "source" / "run_autograder"], env=environment, cwd=tmp_path)
     assert completed.returncode == 0, completed.stderr
@@ -135,6 +141,7 @@ def test_gradescope_bundle_sets_up_and_grades_in_an_emulated_autograder_folder(t
     assert results["score"] == 19 and len(results["tests"]) == 30
     assert {t["visibility"] for t in results["tests"]} == {"visible", "after_published"}
     assert not results["extra_data"]["grader_errors"]
+    assert kept[0].read_bytes() == before
 
 
 def test_gradescope_setup_refuses_an_unsupported_python_in_one_line(tmp_path):

@@ -53,6 +53,7 @@ def to_gradescope(run: RunResult) -> dict:
                        for name, (s, m) in run.by_assignment().items()},
             "grader_errors": run.grader_errors,
             "isolation": run.isolation or "full: own user, no network, only its own files",
+            "timeline": run.timeline,
         },
     }
 

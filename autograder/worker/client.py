@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,8 +97,7 @@ class WorkerProcess:
         output_read, output_write = os.pipe()
         cwd = self.module_path.parent
         env = worker_environment(home=cwd, extra=self.extra_env)
-        zygote = Zygote.shared([*_PYTHON, _ZYGOTE_BOOT.format(root=_PACKAGE_PARENT)],
-                               worker_environment(home=cwd, extra={}))
+        zygote = start_zygote()
         try:
             if zygote is not None:  # a fork of a process that has TensorFlow imported
                 pid = zygote.spawn(fds=(request_read, reply_write, output_write),
@@ -382,6 +382,13 @@ def isolation_facts(pid: int) -> list[str]:
 
 def _zygote_pid() -> int | None:
     return Zygote._shared.pid if Zygote._shared is not None else None
+
+
+def start_zygote() -> Zygote | None:
+    """This process's zygote, started now if it is not running yet (None where it cannot
+    run)."""
+    return Zygote.shared([*_PYTHON, _ZYGOTE_BOOT.format(root=_PACKAGE_PARENT)],
+                         worker_environment(home=Path(tempfile.gettempdir()), extra={}))
 
 
 def become_subreaper() -> None:

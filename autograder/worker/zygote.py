@@ -75,6 +75,18 @@ class Zygote:
                     cls._failed = True
             return cls._shared
 
+    @classmethod
+    def stop_shared(cls) -> None:
+        """End this process's zygote (and with it every worker it forked) and remove its
+        HOME: for a process that leaves by ``os._exit``, where exit handlers do not run."""
+        with cls._lock:
+            zygote, cls._shared = cls._shared, None
+        if zygote is not None:
+            zygote._socket.close()
+            zygote._process.kill()
+            zygote._process.wait()
+            remove_tree(zygote._home)
+
     def spawn(self, *, fds: tuple[int, int, int], cwd: str, env: dict[str, str]) -> int:
         """Fork a worker that serves requests on fds[0], replies on fds[1] and prints to
         fds[2], in ``cwd`` with ``env``; returns its pid."""

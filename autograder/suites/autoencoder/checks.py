@@ -209,8 +209,14 @@ def _pca_hint(got: np.ndarray, mistakes: list[np.ndarray]) -> str:
 
 # -- train_autoencoder --------------------------------------------------------------------
 
-def train_learns(student, seed: int) -> None:
-    got = student.run(probes.train_grader_model, c.TRAIN_EPOCHS, 0.0, seed)
+def _clean_training(student) -> dict:
+    """``train_autoencoder`` on clean digits, run once for the tests that judge it (that it
+    learns, that it compiles with the MSE)."""
+    return student.shared(probes.train_grader_model, c.TRAIN_EPOCHS, 0.0, student.run_seed)
+
+
+def train_learns(student) -> None:
+    got = _clean_training(student)
     call = f"train_autoencoder(model, x_train, x_val, epochs={c.TRAIN_EPOCHS})"
     _check_run(got, call, c.TRAIN_EPOCHS)
     for fit in got["fits"]:
@@ -253,9 +259,9 @@ def train_denoises(student, seed: int) -> None:
             f"below {c.DENOISE_MAX_MSE} (the reference: {c.REFERENCE_DENOISED_MSE})")
 
 
-def train_uses_mse(student, seed: int) -> None:
-    got = student.run(probes.train_grader_model, 1, 0.0, seed)
-    call = "train_autoencoder(model, x_train, x_val, epochs=1)"
+def train_uses_mse(student) -> None:
+    got = _clean_training(student)
+    call = f"train_autoencoder(model, x_train, x_val, epochs={c.TRAIN_EPOCHS})"
     loss, mse = got["compiled_loss"], got["sample_mse"]
     if isinstance(loss, str):
         raise Mismatch(f"{call}: model.evaluate failed after training ({loss}); compile the "
