@@ -162,15 +162,16 @@ class BoundStudent:
         runs = self._handle.shared_runs
         key = (probe_name(probe), repr(args), repr(sorted(kwargs.items())))
         if key not in runs:
-            try:
-                runs[key] = self._outcome(probe, args, kwargs, self.run_seed)
-            except StudentFailure as failure:
-                runs[key] = failure
+            runs[key] = self._outcome(probe, args, kwargs, self.run_seed)
         return self._answer(runs[key])
 
     def _outcome(self, probe: Callable | str, args: tuple, kwargs: dict, seed: int
-                 ) -> tuple[Any, str]:
-        return self._handle.run(probe, args, kwargs, seed=seed, test=self._test)
+                 ) -> tuple[Any, str] | StudentFailure:
+        """(value, printed), or the failure it ended in (``_answer`` raises it)."""
+        try:
+            return self._handle.run(probe, args, kwargs, seed=seed, test=self._test)
+        except StudentFailure as failure:
+            return failure
 
     def _answer(self, outcome: tuple[Any, str] | StudentFailure) -> Any:
         if isinstance(outcome, StudentFailure):

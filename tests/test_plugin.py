@@ -97,3 +97,66 @@ def test_not_gradable_module_scores_zero_everywhere(pytester):
     for name in ("test_right", "test_wrong", "test_hidden[3]"):
         assert results[name].score == 0
         assert results[name].output.startswith("not gradable")
+
+
+SHARED_SUITE = '''
+import pytest
+
+@pytest.mark.points(1)
+def test_first_side(student):
+    assert student.shared("train", 5, student.run_seed) == "trained"
+
+@pytest.mark.points(1)
+def test_second_side(student):
+    assert student.shared("train", 5, student.run_seed) == "trained"
+
+@pytest.mark.points(1)
+def test_failing_side(student):
+    student.shared("crash", 5, student.run_seed)
+
+@pytest.mark.points(1)
+def test_failing_side_again(student):
+    student.shared("crash", 5, student.run_seed)
+
+@pytest.mark.points(1)
+def test_plain_failure(student):
+    student.run("crash", 1, 2)
+'''
+
+
+class CountingStudent:
+    """Counts its runs; "crash" prints, then fails (as a worker reports it)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple] = []
+        self.shared_runs: dict = {}
+
+    def run(self, probe, args, kwargs, *, seed, test=""):
+        self.calls.append((probe, args, seed))
+        if probe == "crash":
+            failure = StudentFailure("your code raised RuntimeError: boom")
+            failure.printed = "epoch 1 of 5\n"
+            raise failure
+        return "trained", "training...\n"
+
+
+def test_a_shared_run_is_run_once_and_judged_by_every_test_that_asks(pytester):
+    """Do two tests that judge one training run get one run (with the submission's seed,
+    not a test's), each with what it printed, and a failed run fail both the same way?
+    Does a plain failed call keep what the code printed?"""
+    suite = pytester.mkpydir("suites") / "demo"
+    suite.mkdir()
+    (suite / "test_demo.py").write_text(SHARED_SUITE)
+    student = CountingStudent()
+    context = GradingContext({"demo": student}, {"demo": FakeReference()}, seed=1)
+    pytester.runpytest_inprocess(str(suite), "-p", "autograder.plugin", "--strict-markers",
+                                 plugins=[context])
+    results = {r.test_id.split("::")[1]: r for r in context.results}
+    assert [call[0] for call in student.calls] == ["train", "crash", "crash"]
+    train_seed = student.calls[0][2]
+    assert student.calls[0][1] == (5, train_seed)  # the argument seed is the run's seed
+    assert [results[t].score for t in ("test_first_side", "test_second_side")] == [1, 1]
+    for name in ("test_failing_side", "test_failing_side_again", "test_plain_failure"):
+        assert results[name].score == 0
+        assert results[name].output.startswith("your code raised RuntimeError: boom")
+        assert results[name].output.endswith("Your code printed:\nepoch 1 of 5\n"), name
