@@ -78,12 +78,17 @@ def main(*, submissions_dir: str | Path, out: str | Path, jobs: int = 1,
               file=log)
     # Only now, and only if someone is left: a resumed or merged batch costs nothing more.
     cache = reference_cache.compute(out / "reference", names, seed, log=log) if todo else None
-    # The cores are shared, never oversubscribed: `jobs` students at a time, each grading
-    # its assignments in cores // jobs lanes.
-    lanes = max(1, usable_cores() // jobs)
+    # The cores are shared: `jobs` students at a time, each grading its assignments in
+    # cores // jobs lanes; the last students, with fewer left than jobs, get more lanes
+    # each, so that the class's tail does not leave cores idle.
+    left = iter(range(len(todo), 0, -1))  # students not yet started, this one included
+
+    def grade_next(student: str, path: Path) -> tuple[str, dict | None, str, float]:
+        lanes = max(1, usable_cores() // min(jobs, next(left)))
+        return grade_student(student, path, out, cache, seed, names, lanes)
+
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(grade_student, student, path, out, cache, seed, names, lanes)
-                   for student, path in todo]
+        futures = [pool.submit(grade_next, student, path) for student, path in todo]
         for future in as_completed(futures):
             student, results, status, seconds = future.result()
             _record(gradebook, student, results, status, seconds)

@@ -58,6 +58,7 @@ class LanePool:
         idle, busy = list(self._lanes), {}
         replies: dict[str, dict] = {}
         lane_of: dict[str, int] = {}  #: assignment -> the lane (index) that graded it
+        resent: set[str] = set()
         while queue or busy:
             while queue and idle:
                 lane, name = idle.pop(0), queue.pop(0)
@@ -66,9 +67,16 @@ class LanePool:
                            "missing": missing, "plan": asdict(plan)}
                 try:
                     lane[1].send_bytes(codec.encode(request))
-                except OSError:  # the lane died between two assignments: not this one's
-                    queue.insert(0, name)  # fault, so a fresh lane grades it
+                except OSError as error:
+                    # The lane died between two assignments, not through this one: a
+                    # fresh lane grades it. Once: a lane that cannot even start is a
+                    # grader failure.
                     idle.append(self._replace(lane))
+                    if name in resent:
+                        replies[name] = _lane_failed(name, error)
+                    else:
+                        resent.add(name)
+                        queue.insert(0, name)
                     continue
                 busy[lane[1]] = (lane, name)
                 lane_of[name] = self._lanes.index(lane)
@@ -85,7 +93,8 @@ class LanePool:
         for name in modules:  # course order; the caller sorts tests the same way
             reply = replies[name]
             outcome.tests += tests_from_plain(reply["tests"])
-            outcome.timeline += [{**span, "lane": lane_of[name]} for span in reply["timeline"]]
+            outcome.timeline += [{**span, "lane": lane_of.get(name, -1)}
+                                 for span in reply["timeline"]]
             outcome.errors += [str(error) for error in reply["errors"]]
             outcome.isolation += [str(note) for note in reply["isolation"]]
             self._references.add(reply.get("computed") or {})
