@@ -35,7 +35,9 @@ def test_lanes_grade_exactly_as_one_process_does(graded_examples):
     completed = run_cli("grade", *[str(EXAMPLES / name) for name in names],
                         "--format", "json", "--jobs", "1")
     assert completed.returncode == 0, completed.stderr
-    for name, serial in zip(names, json.loads(completed.stdout), strict=True):
+    documents = json.loads(completed.stdout)  # one submission: one document, not a list
+    documents = documents if isinstance(documents, list) else [documents]
+    for name, serial in zip(names, documents, strict=True):
         assert stable(serial) == stable(graded_examples[name]), name
         assert serial["score"] == graded_examples[name]["score"]
 
