@@ -113,12 +113,6 @@ class LanePool:
                 pass
         self._lanes = []
 
-    def __enter__(self) -> LanePool:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
     def _fork(self) -> tuple[int, Connection]:
         ours, theirs = Pipe(duplex=True)
         pid = os.fork()
