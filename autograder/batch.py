@@ -2,13 +2,17 @@
 
     SUBMISSIONS_DIR/alice/...  or  SUBMISSIONS_DIR/alice.zip   one entry per student
     DIR/gradebook.csv             one row per student, appended as each is graded
-    DIR/students/<id>/            results.json, junit.xml, report.html, report.md, grader.log
+    DIR/students/<id>/            results.json, junit.xml, report.html, report.md (and
+                                  grader.log where a report could not be written)
     DIR/summary.md                the class table, for a CI job summary
     DIR/reference/                the reference's expected values, computed once per batch
 
 The reference runs once, over every test (visible and hidden), before any student: this
-also proves that the solutions earn full marks. Each student is then graded by its own
-``autograder grade`` process reading those values, N at a time. Run the same command again
+also proves that the solutions earn full marks. The students are then graded as
+``autograder grade`` grades several submissions: by one pool of N lanes (``--jobs``,
+default the usable cores) that keeps its TensorFlow loaded from one student to the next,
+each lane taking the next assignment, of this student or the next, as soon as it is free;
+each student's scores are exactly those of grading them alone. Run the same command again
 after an interruption and it carries on: students with a gradebook row are done, a student
 whose results.json is complete but whose row was not yet written gets the row from it, and
 everyone else is graded.
@@ -17,36 +21,33 @@ everyone else is graded.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
-import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+import traceback
 from pathlib import Path
 
 from autograder import assignments as registry
 from autograder import clean, paths, reference_cache
 from autograder.errors import UsageError
 from autograder.gradebook import Gradebook
-from autograder.lanes import usable_cores
+from autograder.lanes import lanes_for, usable_cores
 from autograder.progress import Progress
+from autograder.results import RunResult
 from autograder.roster import list_students
-from autograder.session import official_seed
+from autograder.session import DEFAULT_BUDGET_SECONDS, References, grade_each, official_seed
 from autograder.views import markdown
+from autograder.views.files import write_reports
 
-STUDENT_TIME_LIMIT = 3600  #: seconds for one student's whole grading run
 
-
-def main(*, submissions_dir: str | Path, out: str | Path, jobs: int = 1,
+def main(*, submissions_dir: str | Path, out: str | Path, jobs: int | None = None,
          assignments: list[str] | None = None, students: list[str] | None = None,
          seed: int | None = None, log=sys.stderr) -> int:
     """Grade every student of ``submissions_dir`` (or only the ids in ``students``: a CI
     matrix job grades one) into ``out``; returns 0 once everyone has a gradebook row."""
     paths.require_solutions("batch")
     seed = official_seed() if seed is None else seed
-    if jobs < 1:
+    if jobs is not None and jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    # Absolute: each student is graded by a child process that runs in the course folder.
+    jobs = jobs or usable_cores()
     folder = Path(submissions_dir).resolve()
     if not folder.is_dir():
         raise UsageError(f"submissions folder not found: {folder}")
@@ -77,24 +78,24 @@ def main(*, submissions_dir: str | Path, out: str | Path, jobs: int = 1,
         print(f"resuming: {len(chosen) - len(todo)} of {len(chosen)} already graded",
               file=log)
     # Only now, and only if someone is left: a resumed or merged batch costs nothing more.
-    cache = reference_cache.compute(out / "reference", names, seed, log=log) if todo else None
-    # The cores are shared: `jobs` students at a time, each grading its assignments in
-    # cores // jobs lanes; the last students, with fewer left than jobs, get more lanes
-    # each, so that the class's tail does not leave cores idle.
-    left = iter(range(len(todo), 0, -1))  # students not yet started, this one included
-
-    def grade_next(student: str, path: Path) -> tuple[str, dict | None, str, float]:
-        lanes = max(1, usable_cores() // min(jobs, next(left)))
-        return grade_student(student, path, out, cache, seed, names, lanes)
-
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(grade_next, student, path) for student, path in todo]
-        for future in as_completed(futures):
-            student, results, status, seconds = future.result()
-            _record(gradebook, student, results, status, seconds)
-            score = f"{results['score']:g}/{results['extra_data']['max_score']:g}" \
-                if results else status
-            progress.update(f"{clean.line(student)} {score}")  # a folder name: any bytes
+    if todo:
+        cache = reference_cache.compute(out / "reference", names, seed, log=log)
+        references = References("live", preload=reference_cache.load(cache))
+        # One pool of lanes for the whole class: each lane keeps its zygote (TensorFlow
+        # imported once per lane, not once per student), and the next student's
+        # assignments start on whichever lane is free.
+        with lanes_for(min(jobs, len(todo) * len(names)), references) as lanes:
+            graded = grade_each([path for _, path in todo], names=names,
+                                references=references, seed=seed,
+                                budget_seconds=DEFAULT_BUDGET_SECONDS, hide=[out],
+                                lanes=lanes)
+            for index, run in graded:
+                student = todo[index][0]
+                results, status = write_student(out, student, run)
+                _record(gradebook, student, results, status, run.execution_time)
+                score = f"{results['score']:g}/{results['extra_data']['max_score']:g}" \
+                    if results else status
+                progress.update(f"{clean.line(student)} {score}")  # a folder name: any bytes
     (out / "summary.md").write_text(class_summary(gradebook), encoding="utf-8")
     print(f"gradebook: {out / 'gradebook.csv'}; reports: {out / 'students'}", file=log)
     troubled = sorted(row["student"] for row in gradebook.done.values()
@@ -110,39 +111,20 @@ def student_dir(out: Path, student: str) -> Path:
     return out / "students" / student
 
 
-def grade_student(student: str, path: Path, out: Path, cache: Path, seed: int,
-                  names: list[str], lanes: int = 1) -> tuple[str, dict | None, str, float]:
-    """Grade one student in a child process, ``lanes`` assignments at a time; never
-    raises."""
+def write_student(out: Path, student: str, run: RunResult) -> tuple[dict | None, str]:
+    """Write one student's reports; their results.json as read back, and their status.
+    Never raises: a report that cannot be written is a grader error, its traceback in the
+    student's grader.log."""
     target = student_dir(out, student)
-    target.mkdir(parents=True, exist_ok=True)
-    started = time.monotonic()
-    command = [sys.executable, "-m", "autograder", "grade", str(path), "--seed", str(seed),
-               "--jobs", str(lanes),
-               "--reference-cache", str(cache), "--results", str(target / "results.json"),
-               "--junit", str(target / "junit.xml"), "--html", str(target / "report.html"),
-               "--markdown", str(target / "report.md")]
-    for name in names:  # named explicitly: a module the student did not submit scores 0
-        command += ["--assignment", name]
-    # The child imports this very grader, wherever the course lies (an uninstalled
-    # checkout grading a course elsewhere included)
-    importable = os.pathsep.join(filter(None, [str(paths.PACKAGE.parent),
-                                               os.environ.get("PYTHONPATH")]))
-    environment = dict(os.environ, AUTOGRADER_DIE_WITH_PARENT="1", PYTHONPATH=importable,
-                       **{paths.COURSE_VARIABLE: str(paths.ROOT)})
-    with (target / "grader.log").open("w") as log:
-        try:
-            completed = subprocess.run(command, cwd=paths.ROOT, stdout=log, stderr=log,
-                                       env=environment, timeout=STUDENT_TIME_LIMIT)
-            code = completed.returncode
-        except subprocess.TimeoutExpired:
-            code = "timeout"
-    seconds = time.monotonic() - started
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        write_reports(run, results=target / "results.json", junit_file=target / "junit.xml",
+                      html_file=target / "report.html", markdown_file=target / "report.md")
+    except Exception:  # noqa: BLE001 - one student's reports must not stop the class
+        (target / "grader.log").write_text(traceback.format_exc(), encoding="utf-8")
+        return read_results(target / "results.json"), "grader error (see grader.log)"
     results = read_results(target / "results.json")
-    if results is None:
-        return student, None, f"grader error ({code}; see grader.log)", seconds
-    return student, results, status_of(results) if code in (0, 1) else \
-        f"grader error ({code})", seconds
+    return results, status_of(results) if results else "grader error (results unreadable)"
 
 
 def status_of(results: dict) -> str:

@@ -49,7 +49,6 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--jobs", type=int, default=None, metavar="N",
                        help="assignments graded at once, each in its own process (default: "
                             "the usable cores; the scores are the same for any N)")
-    grade.add_argument("--reference-cache", metavar="FILE", help=argparse.SUPPRESS)
 
     check = verbs.add_parser("check", parents=[course],
                              help="self-check: visible tests, recorded answers")
@@ -74,9 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="one folder or .zip per student")
     batch.add_argument("--out", metavar="DIR", required=True,
                        help="gradebook.csv, per-student reports; run again to resume")
-    batch.add_argument("--jobs", type=int, default=1, metavar="N",
-                       help="students graded at once (default: 1); each grades its "
-                            "assignments in (usable cores / N) parallel lanes")
+    batch.add_argument("--jobs", type=int, default=None, metavar="N",
+                       help="assignments graded at once, each in its own process, taken "
+                            "from the students in turn (default: the usable cores; the "
+                            "scores are the same for any N)")
     batch.add_argument("--assignment", action="append", dest="assignments", metavar="NAME",
                        help="grade only this assignment (repeatable); default: all")
     batch.add_argument("--student", action="append", dest="students", metavar="ID",
@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
                 results=arguments.results, junit_file=arguments.junit, fmt=arguments.format,
                 seed=arguments.seed,
                 html_file=arguments.html, markdown_file=arguments.markdown,
-                reference_cache=arguments.reference_cache, time_scale=arguments.time_scale,
+                time_scale=arguments.time_scale,
                 jobs=arguments.jobs)
         if arguments.verb == "check":
             from autograder import check

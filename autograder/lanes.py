@@ -18,15 +18,17 @@ dies costs its assignment (a grader error, as any grader failure) and is replace
 from __future__ import annotations
 
 import os
-import traceback
-from dataclasses import asdict
+from collections import deque
+from collections.abc import Hashable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
 from multiprocessing.connection import Connection, Pipe, wait
 from pathlib import Path
 
 from autograder import assignments as registry
 from autograder import codec
 from autograder.results import tests_from_plain, tests_to_plain
-from autograder.session import Outcome, Plan, References, grade_modules
+from autograder.session import Outcome, Plan, References, grade_or_explain
 
 
 def usable_cores() -> int:
@@ -35,6 +37,23 @@ def usable_cores() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):
         return max(1, os.cpu_count() or 1)
+
+
+@contextmanager
+def lanes_for(count: int, references: References) -> Iterator[LanePool | None]:
+    """``count`` lanes grading with ``references``, or None for one lane (this process
+    grades); on leaving, the lanes and the references are closed. Enter it before anything
+    else starts: the lanes are forked."""
+    from autograder.worker.client import become_subreaper
+
+    lanes = LanePool(count, references) if count > 1 else None
+    become_subreaper()  # orphans of student processes come back to us, to be ended
+    try:
+        yield lanes
+    finally:
+        if lanes is not None:
+            lanes.close()
+        references.close()
 
 
 class LanePool:
@@ -54,46 +73,83 @@ class LanePool:
     def grade(self, modules: dict[str, tuple[Path | None, str]], plan: Plan) -> Outcome:
         """Grade ``modules`` (assignment -> (module copy or None, why missing)) as
         ``session.grade_modules`` does, spread over the lanes."""
-        queue = sorted(modules, key=lambda name: -registry.get(name).seconds)
-        idle, busy = list(self._lanes), {}
-        replies: dict[str, dict] = {}
-        lane_of: dict[str, int] = {}  #: assignment -> the lane (index) that graded it
-        resent: set[str] = set()
-        while queue or busy:
-            while queue and idle:
-                lane, name = idle.pop(0), queue.pop(0)
-                path, missing = modules[name]
-                request = {"name": name, "path": None if path is None else str(path),
-                           "missing": missing, "plan": asdict(plan)}
-                try:
-                    lane[1].send_bytes(codec.encode(request))
-                except OSError as error:
-                    # The lane died between two assignments, not through this one: a
-                    # fresh lane grades it. Once: a lane that cannot even start is a
-                    # grader failure.
-                    idle.append(self._replace(lane))
-                    if name in resent:
-                        replies[name] = _lane_failed(name, error)
-                    else:
-                        resent.add(name)
-                        queue.insert(0, name)
+        return next(self.grade_each([(None, modules, plan)]))[1]
+
+    def grade_each(self, jobs: Iterable[tuple[Hashable, dict, Plan]]
+                   ) -> Iterator[tuple[Hashable, Outcome]]:
+        """Grade each job ``(key, modules, plan)`` as ``grade`` does; yield ``(key,
+        outcome)`` as each is done.
+
+        The submissions' assignments share the lanes: a free lane takes the next
+        assignment (longest first) of the earliest submission with one waiting, and the
+        next job is taken from ``jobs`` only when no assignment waits. So no lane idles
+        while a submission's last, longest assignment runs, and only about as many
+        submissions are open at once as there are lanes. A job's plan should be made
+        when it is taken (its budget runs from ``plan.started``).
+        """
+        jobs = iter(jobs)
+        opened: dict[Hashable, _Job] = {}  # in the order taken
+        waiting: deque[tuple[Hashable, str]] = deque()
+        idle = list(self._lanes)
+        busy: dict[Connection, tuple[tuple[int, Connection], Hashable, str]] = {}
+        more = True
+        try:
+            while True:
+                while idle and (waiting or more):  # keep every lane busy
+                    if not waiting:
+                        try:
+                            key, modules, plan = next(jobs)
+                        except StopIteration:
+                            more = False
+                            break
+                        opened[key] = _Job(modules, plan)
+                        waiting.extend((key, name) for name in sorted(
+                            modules, key=lambda name: -registry.get(name).seconds))
+                        continue
+                    key, name = waiting.popleft()
+                    lane, job = idle.pop(0), opened[key]
+                    try:
+                        lane[1].send_bytes(codec.encode(job.request(name)))
+                    except OSError as error:
+                        # The lane died between two assignments, not through this one: a
+                        # fresh lane grades it. Once: a lane that cannot even start is a
+                        # grader failure.
+                        idle.append(self._replace(lane))
+                        if name in job.resent:
+                            job.replies[name] = _lane_failed(name, error)
+                        else:
+                            job.resent.add(name)
+                            waiting.appendleft((key, name))
+                        continue
+                    busy[lane[1]] = (lane, key, name)
+                    job.lane_of[name] = self._lanes.index(lane)
+                for key in [key for key, job in opened.items() if job.done()]:
+                    yield key, self._merge(opened.pop(key))
+                if not busy:
+                    if not (waiting or more or opened):
+                        return
                     continue
-                busy[lane[1]] = (lane, name)
-                lane_of[name] = self._lanes.index(lane)
-            for connection in wait(list(busy)):
-                lane, name = busy.pop(connection)
-                try:
-                    replies[name] = codec.decode(connection.recv_bytes(),
-                                                 **codec.TRUSTED_LIMITS)
-                except (EOFError, OSError, codec.CodecError) as error:
-                    replies[name] = _lane_failed(name, error)
-                    lane = self._replace(lane)
-                idle.append(lane)
+                for connection in wait(list(busy)):
+                    lane, key, name = busy.pop(connection)
+                    try:
+                        reply = codec.decode(connection.recv_bytes(), **codec.TRUSTED_LIMITS)
+                    except (EOFError, OSError, codec.CodecError) as error:
+                        reply = _lane_failed(name, error)
+                        lane = self._replace(lane)
+                    opened[key].replies[name] = reply
+                    idle.append(lane)
+        finally:
+            # Left early (the caller stopped or failed): a lane still grading would send
+            # its reply to the next caller, so it is replaced.
+            for lane, _, _ in busy.values():
+                self._replace(lane)
+
+    def _merge(self, job: _Job) -> Outcome:
         outcome = Outcome()
-        for name in modules:  # course order; the caller sorts tests the same way
-            reply = replies[name]
+        for name in job.modules:  # course order; the caller sorts tests the same way
+            reply = job.replies[name]
             outcome.tests += tests_from_plain(reply["tests"])
-            outcome.timeline += [{**span, "lane": lane_of.get(name, -1)}
+            outcome.timeline += [{**span, "lane": job.lane_of.get(name, -1)}
                                  for span in reply["timeline"]]
             outcome.errors += [str(error) for error in reply["errors"]]
             outcome.isolation += [str(note) for note in reply["isolation"]]
@@ -119,6 +175,9 @@ class LanePool:
         if pid == 0:  # the lane: serve until the grader closes its end, then leave
             code = 1
             try:
+                from autograder.worker.zygote import Zygote
+
+                Zygote.disown()  # the grader's, if it has one, is not the lane's
                 ours.close()
                 for _, connection in self._lanes:
                     connection.close()
@@ -160,11 +219,7 @@ def _serve(connection: Connection, references: References) -> None:
             name = request["name"]
             path = None if request["path"] is None else Path(request["path"])
             plan = Plan(**{**request["plan"], "hide": tuple(request["plan"]["hide"])})
-            try:
-                outcome = grade_modules({name: (path, request["missing"])}, references, plan)
-            except Exception as error:  # noqa: BLE001 - reported, as a serial run would
-                traceback.print_exc()
-                outcome = Outcome(errors=[f"{name}: {type(error).__name__}: {error}"])
+            outcome = grade_or_explain({name: (path, request["missing"])}, references, plan)
             connection.send_bytes(codec.encode({
                 "tests": tests_to_plain(outcome.tests), "errors": outcome.errors,
                 "isolation": outcome.isolation, "timeline": outcome.timeline,
@@ -172,6 +227,25 @@ def _serve(connection: Connection, references: References) -> None:
     finally:
         references.close()
         Zygote.stop_shared()
+
+
+@dataclass
+class _Job:
+    """One submission's assignments on their way through the lanes."""
+
+    modules: dict[str, tuple[Path | None, str]]
+    plan: Plan
+    replies: dict[str, dict] = field(default_factory=dict)  #: assignment -> lane's reply
+    lane_of: dict[str, int] = field(default_factory=dict)  #: assignment -> lane (index)
+    resent: set[str] = field(default_factory=set)
+
+    def request(self, name: str) -> dict:
+        path, missing = self.modules[name]
+        return {"name": name, "path": None if path is None else str(path),
+                "missing": missing, "plan": asdict(self.plan)}
+
+    def done(self) -> bool:
+        return len(self.replies) == len(self.modules)
 
 
 def _lane_failed(name: str, error: BaseException) -> dict:

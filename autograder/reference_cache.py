@@ -92,7 +92,7 @@ def compute(folder: Path, names: list[str], seed: int, *, log=sys.stderr) -> Pat
     ``folder``; the file. An intact file of the same fingerprint is reused (a resumed
     batch); ``UsageError`` when a solution fails its own tests or nothing can be written.
     """
-    from autograder.lanes import LanePool, usable_cores
+    from autograder.lanes import lanes_for, usable_cores
     from autograder.session import References, grade_submission
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -102,18 +102,12 @@ def compute(folder: Path, names: list[str], seed: int, *, log=sys.stderr) -> Pat
     print("computing the reference's expected values (once)...", file=log)
     # Live, into an empty cache: the lanes send back what they compute
     references = References("live", preload={})
-    lane_count = min(usable_cores(), len(names))
-    lanes = LanePool(lane_count, references) if lane_count > 1 else None
     with tempfile.TemporaryDirectory(prefix="reference-") as scratch:
         for name in names:
             shutil.copyfile(paths.solution_file(name), Path(scratch) / f"{name}.py")
-        try:
+        with lanes_for(min(usable_cores(), len(names)), references) as lanes:
             run = grade_submission(scratch, names=names, references=references, seed=seed,
                                    lanes=lanes)
-        finally:
-            if lanes is not None:
-                lanes.close()
-            references.close()
     failing = [t for t in run.tests if t.status != "passed"]
     if failing or run.grader_errors:
         reason = run.grader_errors[0] if run.grader_errors else \

@@ -11,6 +11,8 @@ import os
 import platform
 import sys
 import time
+import traceback
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
@@ -20,6 +22,7 @@ import pytest
 
 from autograder import __version__, paths
 from autograder import assignments as registry
+from autograder.errors import UsageError
 from autograder.handles import (
     Budget,
     LiveReference,
@@ -140,52 +143,122 @@ class Outcome:
 
 
 def grade_submission(source: str | Path, *, names: list[str] | None, references: References,
-                     seed: int = DEFAULT_SEED, include_hidden: bool = True,
-                     select: str | None = None, hide: list[Path] = (),
-                     time_scale: float = 1.0, budget_seconds: float | None = None,
-                     lanes: LanePool | None = None) -> RunResult:
-    """Grade one submission (folder or .zip) and return the result model.
+                     lanes: LanePool | None = None, **options) -> RunResult:
+    """Grade one submission (folder or .zip) and return the result model: ``grade_each``
+    of one."""
+    return next(grade_each([source], names=names, references=references, lanes=lanes,
+                           **options))[1]
+
+
+def grade_each(sources: Iterable[str | Path], *, names: list[str] | None,
+               references: References, seed: int = DEFAULT_SEED,
+               include_hidden: bool = True, select: str | None = None,
+               hide: Iterable[Path] = (), time_scale: float = 1.0,
+               budget_seconds: float | None = None, lanes: LanePool | None = None
+               ) -> Iterator[tuple[int, RunResult]]:
+    """Grade each submission (folder or .zip) of ``sources``; yield ``(index, result)``
+    as each is done: in order in this process, in the order they finish in ``lanes``
+    (``autograder.lanes``: the assignments of consecutive submissions share the lanes, and
+    each is scored exactly as in one process).
 
     With ``names`` None, every assignment module found is graded; named assignments that
-    are missing score zero with an explanation. ``select`` is a pytest ``-k`` expression
-    (e.g. one function's name) to run only some tests. ``hide`` adds folders the student's
-    workers must not see (where results are written); ``time_scale`` multiplies every time
-    limit (a slow machine wants more); ``budget_seconds`` bounds the whole submission's
-    wall time (past it the remaining tests fail at once, with a message). ``lanes`` grades
-    the assignments in parallel (``autograder.lanes``); the result is the same. Raises
-    ``UsageError`` only when the submission path itself is unusable.
+    are missing score zero with an explanation, as does every assignment of an archive that
+    cannot be opened. ``select`` is a pytest ``-k`` expression (e.g. one function's name)
+    to run only some tests. ``hide`` adds folders the student's workers must not see (where
+    results are written); ``time_scale`` multiplies every time limit (a slow machine wants
+    more); ``budget_seconds`` bounds each submission's wall time from when its grading
+    begins (past it the remaining tests fail at once, with a message). Never raises for a
+    submission: the grader's own failure on one is a result that says so.
     """
-    started = time.monotonic()
-    plan = Plan(seed=seed, include_hidden=include_hidden, select=select,
-                time_scale=time_scale, budget_seconds=budget_seconds, started=started,
-                hide=tuple(str(p) for p in [*private_folders(), *hide]))
-    with Submission(source) as submission:
+    hide = tuple(str(p) for p in [*private_folders(), *hide])
+    opened: dict[int, _Opened] = {}
+
+    def jobs() -> Iterator[tuple[int, dict, Plan]]:
+        for index, source in enumerate(sources):
+            plan = Plan(seed=seed, include_hidden=include_hidden, select=select,
+                        time_scale=time_scale, budget_seconds=budget_seconds,
+                        started=time.monotonic(), hide=hide)
+            opened[index] = _Opened.open(source, names, plan)
+            yield index, opened[index].modules, plan
+
+    if lanes is not None:
+        outcomes = lanes.grade_each(jobs())
+    else:
+        outcomes = ((index, grade_or_explain(modules, references, plan))
+                    for index, modules, plan in jobs())
+    try:
+        for index, outcome in outcomes:
+            with opened.pop(index) as submission:
+                yield index, submission.result(outcome, references.mode)
+    finally:
+        for submission in opened.values():
+            submission.close()
+
+
+@dataclass
+class _Opened:
+    """A submission opened for grading: its module copies, or why it has none."""
+
+    name: str
+    plan: Plan
+    modules: dict[str, tuple[Path | None, str]]  #: assignment -> (module copy, why missing)
+    notes: list[str] = field(default_factory=list)  #: for the student, above the results
+    errors: list[str] = field(default_factory=list)  #: the grader's own failures
+    submission: Submission | None = None
+
+    @classmethod
+    def open(cls, source: str | Path, names: list[str] | None, plan: Plan) -> _Opened:
         wanted = names or list(registry.ASSIGNMENTS)
-        located = submission.locate(wanted, explicit=names is not None)
-        modules = {
-            name: (submission.scratch_copy(located.found[name], name)
-                   if name in located.found else None, located.missing.get(name, ""))
-            for name in wanted if name in located.found or name in located.missing
-        }
-        if lanes is not None:
-            outcome = lanes.grade(modules, plan)
-        else:
-            outcome = grade_modules(modules, references, plan)
+        try:
+            submission = Submission(source)
+        except UsageError as error:  # an archive that will not unpack: nothing to grade
+            why = f"the submission could not be opened: {error}"
+            return cls(Path(source).name, plan, {name: (None, why) for name in wanted},
+                       notes=[why])
+        except Exception as error:  # noqa: BLE001 - this submission's result says so
+            return cls(Path(source).name, plan, {}, errors=[f"{type(error).__name__}: {error}"])
+        try:
+            located = submission.locate(wanted, explicit=names is not None)
+            modules = {
+                name: (submission.scratch_copy(located.found[name], name)
+                       if name in located.found else None, located.missing.get(name, ""))
+                for name in wanted if name in located.found or name in located.missing
+            }
+        except Exception as error:  # noqa: BLE001 - as above
+            submission.close()
+            return cls(submission.name, plan, {}, errors=[f"{type(error).__name__}: {error}"])
         notes = located.notes + [f"{name}: {why}" for name, why in located.missing.items()]
-        notes += [f"GRADER ERROR: {error}" for error in outcome.errors]
+        return cls(submission.name, plan, modules, notes=notes, submission=submission)
+
+    def result(self, outcome: Outcome, mode: str) -> RunResult:
+        errors = self.errors + outcome.errors
+        notes = self.notes + [f"GRADER ERROR: {error}" for error in errors]
+        if self.errors:
+            notes.insert(0, "The grader failed on this submission; please tell the course "
+                            "staff.")
         return RunResult(
-            submission=submission.name,
+            submission=self.name,
             tests=sorted(outcome.tests, key=_course_order),
-            seed=seed,
+            seed=self.plan.seed,
             versions=library_versions(),
-            submission_hash=submission.sha256(),
-            execution_time=round(time.monotonic() - started, 3),
+            submission_hash=self.submission.sha256() if self.submission else "",
+            execution_time=round(time.monotonic() - self.plan.started, 3),
             output="\n".join(notes),
-            mode="check" if references.mode == "recorded" else "grade",
-            grader_errors=list(outcome.errors),
+            mode="check" if mode == "recorded" else "grade",
+            grader_errors=errors,
             isolation=outcome.isolation,
             timeline=outcome.timeline,
         )
+
+    def close(self) -> None:
+        if self.submission is not None:
+            self.submission.close()
+
+    def __enter__(self) -> _Opened:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def grade_modules(modules: dict[str, tuple[Path | None, str]], references: References,
@@ -215,6 +288,17 @@ def grade_modules(modules: dict[str, tuple[Path | None, str]], references: Refer
             "end": round(time.monotonic() - plan.started, 3)}
     return Outcome(tests=context.results, errors=list(context.errors), isolation=isolation,
                    timeline=[span])
+
+
+def grade_or_explain(modules: dict[str, tuple[Path | None, str]], references: References,
+                     plan: Plan) -> Outcome:
+    """``grade_modules``, with the grader's own failure on them as the outcome's error (its
+    traceback on stderr, for staff): one submission's failure costs no other its result."""
+    try:
+        return grade_modules(modules, references, plan)
+    except Exception as error:  # noqa: BLE001 - reported in the results and on stderr
+        traceback.print_exc()
+        return Outcome(errors=[f"{', '.join(modules)}: {type(error).__name__}: {error}"])
 
 
 def scaled(limits: Limits, factor: float) -> Limits:

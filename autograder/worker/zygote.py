@@ -87,6 +87,16 @@ class Zygote:
             zygote._process.wait()
             remove_tree(zygote._home)
 
+    @classmethod
+    def disown(cls) -> None:
+        """In a process forked from a grader: forget the grader's zygote, whose control
+        socket carries the grader's own conversation (two talkers would mix up each other's
+        replies); this process starts its own when it needs one."""
+        zygote, cls._shared, cls._failed = cls._shared, None, False
+        cls._lock = threading.Lock()  # the grader may have held it while forking
+        if zygote is not None:
+            zygote._socket.close()  # this process's copy of the descriptor only
+
     def spawn(self, *, fds: tuple[int, int, int], cwd: str, env: dict[str, str]) -> int:
         """Fork a worker that serves requests on fds[0], replies on fds[1] and prints to
         fds[2], in ``cwd`` with ``env``; returns its pid."""
