@@ -88,7 +88,7 @@ def main(*, submissions_dir: str | Path, out: str | Path, jobs: int | None = Non
             graded = grade_each([path for _, path in todo], names=names,
                                 references=references, seed=seed,
                                 budget_seconds=DEFAULT_BUDGET_SECONDS, hide=[out],
-                                lanes=lanes)
+                                draw_figures=True, lanes=lanes)
             for index, run in graded:
                 student = todo[index][0]
                 results, status = write_student(out, student, run)

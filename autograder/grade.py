@@ -76,7 +76,8 @@ def main(*, submissions: list[str], assignments: list[str] | None = None,
             for index, run in grade_each(
                     submissions, names=assignments, references=references, seed=seed,
                     time_scale=time_scale, budget_seconds=budget or None, lanes=lanes,
-                    hide=[Path(f).resolve().parent for f in written if f]):
+                    hide=[Path(f).resolve().parent for f in written if f],
+                    draw_figures=html_file is not None):
                 runs[index] = run
                 write_reports(run, results=results, junit_file=junit_file,
                               markdown_file=markdown_file, html_file=html_file)

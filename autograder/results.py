@@ -41,6 +41,9 @@ class Figure(_Cleaned):
     #: the assignment defines these arrays as images (values in [0, 1]; 1 or 3 channels):
     #: drawn as pictures. Otherwise every array is numbers, drawn as per-channel heat maps.
     images: bool = False
+    #: the figure as the HTML report shows it, once drawn (``views.html.draw``, run where
+    #: the test ran, so that lanes draw in parallel); its panels are then dropped
+    drawn: str = ""
 
     _CLEANERS = {"title": clean.line,
                  "panels": lambda panels: {clean.line(k): v for k, v in dict(panels).items()}}

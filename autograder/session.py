@@ -33,6 +33,7 @@ from autograder.handles import (
 from autograder.plugin import GradingContext
 from autograder.results import RunResult, TestResult
 from autograder.submission import Submission
+from autograder.views import html
 from autograder.worker.client import Limits
 
 if TYPE_CHECKING:
@@ -128,6 +129,7 @@ class Plan:
     budget_seconds: float | None = None  #: the whole submission's wall time
     started: float = 0.0  #: ``time.monotonic()`` when the submission's grading began
     hide: tuple[str, ...] = ()  #: folders the student's workers must not see
+    draw_figures: bool = False  #: draw the HTML report's figures as the tests finish
 
 
 @dataclass
@@ -154,8 +156,8 @@ def grade_each(sources: Iterable[str | Path], *, names: list[str] | None,
                references: References, seed: int = DEFAULT_SEED,
                include_hidden: bool = True, select: str | None = None,
                hide: Iterable[Path] = (), time_scale: float = 1.0,
-               budget_seconds: float | None = None, lanes: LanePool | None = None
-               ) -> Iterator[tuple[int, RunResult]]:
+               budget_seconds: float | None = None, draw_figures: bool = False,
+               lanes: LanePool | None = None) -> Iterator[tuple[int, RunResult]]:
     """Grade each submission (folder or .zip) of ``sources``; yield ``(index, result)``
     as each is done: in order in this process, in the order they finish in ``lanes``
     (``autograder.lanes``: the assignments of consecutive submissions share the lanes, and
@@ -167,8 +169,9 @@ def grade_each(sources: Iterable[str | Path], *, names: list[str] | None,
     to run only some tests. ``hide`` adds folders the student's workers must not see (where
     results are written); ``time_scale`` multiplies every time limit (a slow machine wants
     more); ``budget_seconds`` bounds each submission's wall time from when its grading
-    begins (past it the remaining tests fail at once, with a message). Never raises for a
-    submission: the grader's own failure on one is a result that says so.
+    begins (past it the remaining tests fail at once, with a message). ``draw_figures``
+    draws the HTML report's figures where each assignment is graded (in its lane). Never
+    raises for a submission: the grader's own failure on one is a result that says so.
     """
     hide = tuple(str(p) for p in [*private_folders(), *hide])
     opened: dict[int, _Opened] = {}
@@ -177,7 +180,7 @@ def grade_each(sources: Iterable[str | Path], *, names: list[str] | None,
         for index, source in enumerate(sources):
             plan = Plan(seed=seed, include_hidden=include_hidden, select=select,
                         time_scale=time_scale, budget_seconds=budget_seconds,
-                        started=time.monotonic(), hide=hide)
+                        started=time.monotonic(), hide=hide, draw_figures=draw_figures)
             opened[index] = _Opened.open(source, names, plan)
             yield index, opened[index].modules, plan
 
@@ -280,6 +283,8 @@ def grade_modules(modules: dict[str, tuple[Path | None, str]], references: Refer
             handle.start()  # every import starts now, in parallel
         if modules:
             run_suites(context, list(modules), select=plan.select)
+        if plan.draw_figures:
+            html.draw(context.results)
     finally:
         isolation = sorted({note for s in students.values() for note in s.isolation_notes()})
         for student in students.values():

@@ -53,7 +53,11 @@ class Submission:
             self.root = self.path
         elif zipfile.is_zipfile(self.path):
             self.root = self._temp / "unpacked"
-            unpack_zip(self.path, self.root)
+            try:
+                unpack_zip(self.path, self.root)
+            except BaseException:  # the temp folder goes too
+                self.close()
+                raise
         else:
             self.close()
             raise UsageError(f"submission must be a folder or a .zip archive: {self.path}")

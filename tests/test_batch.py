@@ -45,17 +45,21 @@ def rows(gradebook: Path) -> list[dict[str, str]]:
 def test_batch_grades_a_class_in_parallel_and_writes_every_report(tmp_path):
     folder = make_class(tmp_path / "class", {"ana": "perfect", "ben": "partial",
                                              "cy.zip": "stub", "dee": "broken"})
+    (folder / "eve.zip").write_bytes(b"PK\x03\x04 cut off")  # an upload that broke
     out = tmp_path / "out"
     completed = run_cli("batch", str(folder), "--out", str(out), "--jobs", "2", *ONLY)
     assert completed.returncode == 0, completed.stderr
     book = {row["student"]: row for row in rows(out / "gradebook.csv")}
     assert {s: book[s]["conv_as_matrix"] for s in book} == \
-        {"ana": "34", "ben": "19", "cy": "0", "dee": "0"}
+        {"ana": "34", "ben": "19", "cy": "0", "dee": "0", "eve": "0"}
+    eve = json.loads((out / "students" / "eve" / "results.json").read_text())
+    assert "the submission could not be opened" in eve["output"]
+    assert eve["extra_data"]["max_score"] == 34 and not eve["extra_data"]["grader_errors"]
     assert all(row["status"] == "graded" and row["max_total"] == "34" for row in book.values())
     for student in book:
         for report in ("results.json", "junit.xml", "report.html", "report.md"):
             assert (out / "students" / student / report).is_file(), (student, report)
-    assert "[4/4] 100%" in completed.stderr and "left ~" in completed.stderr
+    assert "[5/5] 100%" in completed.stderr and "left ~" in completed.stderr
     assert "| ben | 19 | 19 | 34 | graded |" in (out / "summary.md").read_text()
 
 

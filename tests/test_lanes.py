@@ -89,6 +89,51 @@ def test_a_lane_that_dies_costs_its_assignment_only_and_is_replaced():
     assert report["again_errors"] == []
 
 
+INTERLEAVE = """
+import json, shutil, tempfile, time
+from pathlib import Path
+from autograder.lanes import LanePool
+from autograder.session import DEFAULT_SEED, Plan, References, private_folders
+
+scratch = Path(tempfile.mkdtemp())
+events = []
+
+def jobs():
+    for index, example in enumerate(["perfect", "stub", "partial"]):
+        folder = scratch / example
+        folder.mkdir()
+        shutil.copy(Path("examples/submissions") / example / "conv_as_matrix.py", folder)
+        events.append(("taken", index))
+        plan = Plan(seed=DEFAULT_SEED, started=time.monotonic(),
+                    hide=tuple(str(p) for p in private_folders()))
+        yield index, {"conv_as_matrix": (folder / "conv_as_matrix.py", "")}, plan
+
+pool = LanePool(2, References("live"))
+scores = {}
+for index, outcome in pool.grade_each(jobs()):
+    events.append(("done", index))
+    scores[index] = sum(t.score for t in outcome.tests)
+pool.close()
+print(json.dumps({"events": events, "scores": scores}))
+"""
+
+
+@pytest.mark.slow
+def test_the_next_submission_starts_on_a_free_lane_before_the_last_one_ends():
+    """With two lanes and one assignment per submission, is the second submission taken
+    while the first is still being graded (no lane idles between submissions), and is
+    each scored as when graded alone?"""
+    completed = subprocess.run([sys.executable, "-c", INTERLEAVE], cwd=REPO, text=True,
+                               capture_output=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    report = json.loads(completed.stdout.splitlines()[-1])
+    events = [tuple(event) for event in report["events"]]
+    assert events[:2] == [("taken", 0), ("taken", 1)]
+    assert sorted(events) == sorted([*(("taken", i) for i in range(3)),
+                                     *(("done", i) for i in range(3))])
+    assert report["scores"] == {"0": 34, "1": 0, "2": 19}
+
+
 def test_usable_cores_are_this_process_s_share():
     """Is the default number of lanes the CPUs this process may run on?"""
     import os

@@ -9,13 +9,15 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 from conftest import EXAMPLES, run_cli
 
-from autograder.results import Figure, RunResult, TestResult
+from autograder import codec
+from autograder.results import Figure, RunResult, TestResult, tests_from_plain, tests_to_plain
 from autograder.views import html
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -117,6 +119,18 @@ def test_every_kind_of_figure_reads_at_a_glance_in_chromium(tmp_path):
     assert seen["images"] == 5 and seen["images-loaded"] == 5  # 3 comparisons, 2 figures
     assert seen["overflow"] == 0  # the long message and the long name wrap
     assert seen["height"] > 2000 and seen["screenshot bytes"] > 100_000
+
+
+def test_figures_drawn_where_the_tests_ran_make_the_same_report():
+    """A grading lane draws its tests' figures (``html.draw``) and sends them back as plain
+    data: is the report the one drawn from the arrays, with no array left to carry?"""
+    expected = html.render(every_kind_of_figure())
+    drawn = every_kind_of_figure()
+    html.draw(drawn.tests)
+    carried = tests_from_plain(codec.decode(codec.encode(tests_to_plain(drawn.tests)),
+                                            **codec.TRUSTED_LIMITS))
+    assert all(figure.drawn and not figure.panels for t in carried for figure in t.figures)
+    assert html.render(replace(drawn, tests=carried)) == expected
 
 
 def test_maps_show_the_same_channels_on_both_sides():

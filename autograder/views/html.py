@@ -124,12 +124,27 @@ def _details(test: TestResult) -> str:
     if test.output:
         parts.append(f"<pre>{_e(test.output)}</pre>")
     for figure in test.figures[:FIGURES_PER_TEST]:
-        try:
-            body = _figure(figure)
-        except Exception as error:  # noqa: BLE001 - odd student data must not sink the report
-            body = f"<p class='note'>(this figure could not be drawn: {_e(error)})</p>"
+        body = figure.drawn or _figure_or_note(figure)
         parts.append(f"<figure>{body}<figcaption>{_e(figure.title)}</figcaption></figure>")
     return "\n".join(parts)
+
+
+def draw(tests: list[TestResult]) -> None:
+    """Draw the figures the report will show, now, and drop their arrays: the grading lanes
+    do this for their own tests, in parallel, so that writing the report is only joining
+    text (and no array travels back)."""
+    for test in tests:
+        for figure in test.figures[:FIGURES_PER_TEST]:
+            if not figure.drawn:
+                figure.drawn, figure.panels = _figure_or_note(figure), {}
+        del test.figures[FIGURES_PER_TEST:]
+
+
+def _figure_or_note(figure: Figure) -> str:
+    try:
+        return _figure(figure)
+    except Exception as error:  # noqa: BLE001 - odd student data must not sink the report
+        return f"<p class='note'>(this figure could not be drawn: {_e(error)})</p>"
 
 
 # -- figures ----------------------------------------------------------------------------
