@@ -20,6 +20,7 @@ everyone else is graded.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import traceback
@@ -102,7 +103,8 @@ def main(*, submissions_dir: str | Path, out: str | Path, jobs: int | None = Non
                       if row["student"] in dict(chosen) and row["status"] != "graded")
     if troubled:  # the gradebook is complete, but its scores for these need staff's eyes
         print(f"the grader failed on {len(troubled)} student(s): {', '.join(troubled)} "
-              "(see the status column and their grader.log)", file=log)
+              "(the status column says where to look: their results.json or grader.log)",
+              file=log)
         return 1
     return 0
 
@@ -121,7 +123,8 @@ def write_student(out: Path, student: str, run: RunResult) -> tuple[dict | None,
         write_reports(run, results=target / "results.json", junit_file=target / "junit.xml",
                       html_file=target / "report.html", markdown_file=target / "report.md")
     except Exception:  # noqa: BLE001 - one student's reports must not stop the class
-        (target / "grader.log").write_text(traceback.format_exc(), encoding="utf-8")
+        with contextlib.suppress(OSError):
+            (target / "grader.log").write_text(traceback.format_exc(), encoding="utf-8")
         return read_results(target / "results.json"), "grader error (see grader.log)"
     results = read_results(target / "results.json")
     return results, status_of(results) if results else "grader error (results unreadable)"

@@ -1,4 +1,4 @@
-"""Grading a submission's assignments in parallel: a pool of forked grading lanes.
+"""Grading assignments in parallel: a pool of forked grading lanes.
 
 Student workers run single-threaded (fixed thread counts keep every result identical on
 every machine), so one grading process keeps one core busy. A lane is a child of the
@@ -10,6 +10,9 @@ longest first, to whichever lane is free, and merges what comes back in course o
            ──(assignment, module copy, plan)──> lane 2 ── zygote ── workers
            <──────── test results (autograder.codec: plain data, no pickle) ──
 
+One pool serves any number of submissions (``grade`` of several, a ``batch`` class): a
+lane keeps its zygote, and TensorFlow loaded, from one submission to the next, and a free
+lane starts on the next submission while the last assignment of the previous one runs.
 A run in lanes scores exactly what a serial run scores: each test's seed comes from its id
 and the submission's seed, never from the order or the process it runs in. A lane that
 dies costs its assignment (a grader error, as any grader failure) and is replaced.

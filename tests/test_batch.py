@@ -153,6 +153,25 @@ def test_a_grader_error_in_merged_results_is_its_status_and_exit_1(tmp_path):
     assert {r["student"]: r["status"] for r in rows(out / "gradebook.csv")} == \
         {"ana": "graded", "ben": "grader error (see results.json)"}
 
+def test_a_report_that_cannot_be_written_is_a_grader_error_with_its_traceback(
+        tmp_path, monkeypatch):
+    """Is a student whose HTML report fails to draw still given their results.json and a
+    row, flagged as a grader error with the traceback in their grader.log?"""
+    from autograder import batch
+    from autograder.results import RunResult, TestResult
+    from autograder.views import html
+
+    def broken(run, path):
+        raise RuntimeError("the figure drawer broke")
+
+    monkeypatch.setattr(html, "write", broken)
+    run = RunResult("ana", [TestResult("conv_as_matrix: x", "conv_as_matrix", 2, 2, "passed")])
+    results, status = batch.write_student(tmp_path, "ana", run)
+    assert results["score"] == 2 and status == "grader error (see grader.log)"
+    assert "RuntimeError: the figure drawer broke" in \
+        (tmp_path / "students" / "ana" / "grader.log").read_text()
+
+
 def test_gradebook_drops_a_cut_off_row_and_refuses_other_columns(tmp_path):
     path = tmp_path / "gradebook.csv"
     book = Gradebook(path, ["conv_as_matrix"])
