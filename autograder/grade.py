@@ -67,7 +67,8 @@ def main(*, submissions: list[str], assignments: list[str] | None = None,
     # Expected values: those the course keeps, else none yet
     kept = cache_file.course_cache(seed)
     references = References("live", preload=cache_file.load(kept) or {})
-    lane_count = min(jobs or usable_cores(), len(assignments or registry.ASSIGNMENTS))
+    lane_count = min(jobs or usable_cores(),
+                     len(submissions) * len(assignments or registry.ASSIGNMENTS))
     runs: dict[int, RunResult] = {}  #: by the submission's position
     printed: list[RunResult] = []
     written = [results, junit_file, html_file, markdown_file]
