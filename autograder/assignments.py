@@ -17,6 +17,9 @@ class Assignment:
     #: seconds its whole suite takes for a correct submission (one core, 2-core machine,
     #: measured 2026-12-02 from results.json): parallel lanes start the longest first
     seconds: float = 1.0
+    #: seconds ``autograder build`` takes for it (the figures' training, the recording; one
+    #: core, measured 2026-12-02): parallel builds start the longest first
+    build_seconds: float = 1.0
 
     @property
     def module_file(self) -> str:
@@ -27,23 +30,23 @@ ASSIGNMENTS: dict[str, Assignment] = {
     a.name: a
     for a in [
         Assignment("conv_as_matrix", "Convolution as a matrix multiplication",
-                   Limits(call_seconds=5.0), seconds=0.3),
+                   Limits(call_seconds=5.0), seconds=0.3, build_seconds=5),
         Assignment("transposed_conv", "The transposed convolution (Conv2DTranspose)",
-                   Limits(call_seconds=30.0), seconds=1.1),
+                   Limits(call_seconds=30.0), seconds=1.1, build_seconds=1),
         Assignment("upsampling", "Upsampling without checkerboard artifacts",
-                   Limits(call_seconds=30.0), seconds=0.7),
+                   Limits(call_seconds=30.0), seconds=0.7, build_seconds=8),
         # Training calls take 3-5 s of one CPU core for the reference (20 s for a model
         # three times its size); the limit leaves room for a busy machine.
         Assignment("autoencoder", "Convolutional and denoising autoencoders against PCA",
-                   Limits(call_seconds=60.0), seconds=9.7),
+                   Limits(call_seconds=60.0), seconds=9.7, build_seconds=62),
         # The training run takes 4-5 s of one CPU core for the reference; every other call
         # about a second at most (a first train_step traces its graph).
         Assignment("vae", "The variational autoencoder", Limits(call_seconds=60.0),
-                   seconds=8.4),
+                   seconds=8.4, build_seconds=70),
         # The training run takes about 7 s of one CPU core for the reference (5 epochs of the
         # grader's small GAN); every other call about a second. Room for a busy machine.
         Assignment("gan", "A GAN with a custom train_step", Limits(call_seconds=90.0),
-                   seconds=7.9),
+                   seconds=7.9, build_seconds=45),
     ]
 }
 

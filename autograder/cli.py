@@ -62,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
                              help="regenerate assignments/ from solutions/")
     build.add_argument("names", nargs="*", metavar="NAME", help="default: all")
     build.add_argument("--out", metavar="DIR", help="write here instead of assignments/")
+    build.add_argument("--jobs", type=int, default=None, metavar="N",
+                       help="assignments built at once, each in its own process (default: "
+                            "the usable cores; the files are the same for any N)")
 
     release = verbs.add_parser("release", parents=[course],
                                help="write the student release into a new folder")
@@ -124,7 +127,10 @@ def main(argv: list[str] | None = None) -> int:
         if arguments.verb == "build":
             from autograder.build import pipeline
 
-            return pipeline.main(names=arguments.names or None, out=arguments.out)
+            if arguments.jobs is not None and arguments.jobs < 1:
+                raise UsageError("--jobs must be at least 1")
+            return pipeline.main(names=arguments.names or None, out=arguments.out,
+                                 jobs=arguments.jobs)
         if arguments.verb == "release":
             from autograder import release
 

@@ -141,3 +141,25 @@ def test_recordings_are_found_without_hashing_computed_floats():
     assert call_key(probe, arguments, {}, 1) != call_key(probe, moved, {}, 1)
     assert call_signature(probe, arguments, {}, 1) != call_signature(
         probe, ("checkerboard_score", image, 3), {}, 1)  # ints and text still count
+
+
+def test_a_parallel_build_builds_each_folder_and_names_the_one_that_failed(tmp_path,
+                                                                             monkeypatch):
+    """Built two at a time, in forked processes: is every folder written, and is a
+    transform's refusal raised in the builder with its own message?"""
+    from autograder.build import pipeline
+
+    def note(assignment, target):
+        (target / "built.txt").write_text(assignment.name)
+
+    def refuse_vae(assignment, target):
+        if assignment.name == "vae":
+            raise BuildError("vae: the solution fails test_x")
+
+    monkeypatch.setattr(pipeline, "TRANSFORMS", [pipeline.Transform("note", note)])
+    names = ["conv_as_matrix", "vae", "gan"]
+    assert pipeline.main(names=names, out=tmp_path / "ok", jobs=2) == 0
+    assert {p.parent.name for p in (tmp_path / "ok").glob("*/built.txt")} == set(names)
+    monkeypatch.setattr(pipeline, "TRANSFORMS", [pipeline.Transform("refuse", refuse_vae)])
+    with pytest.raises(BuildError, match="vae: the solution fails test_x"):
+        pipeline.main(names=names, out=tmp_path / "refused", jobs=2)
