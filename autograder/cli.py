@@ -127,8 +127,6 @@ def main(argv: list[str] | None = None) -> int:
         if arguments.verb == "build":
             from autograder.build import pipeline
 
-            if arguments.jobs is not None and arguments.jobs < 1:
-                raise UsageError("--jobs must be at least 1")
             return pipeline.main(names=arguments.names or None, out=arguments.out,
                                  jobs=arguments.jobs)
         if arguments.verb == "release":

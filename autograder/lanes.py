@@ -73,15 +73,11 @@ class LanePool:
         for _ in range(count):
             self._lanes.append(self._fork())
 
-    def grade(self, modules: dict[str, tuple[Path | None, str]], plan: Plan) -> Outcome:
-        """Grade ``modules`` (assignment -> (module copy or None, why missing)) as
-        ``session.grade_modules`` does, spread over the lanes."""
-        return next(self.grade_each([(None, modules, plan)]))[1]
-
     def grade_each(self, jobs: Iterable[tuple[Hashable, dict, Plan]]
                    ) -> Iterator[tuple[Hashable, Outcome]]:
-        """Grade each job ``(key, modules, plan)`` as ``grade`` does; yield ``(key,
-        outcome)`` as each is done.
+        """Grade each job ``(key, modules, plan)``, its modules (assignment -> (module copy
+        or None, why missing)) as ``session.grade_modules`` does, spread over the lanes;
+        yield ``(key, outcome)`` as each is done.
 
         The submissions' assignments share the lanes: a free lane takes the next
         assignment (longest first) of the earliest submission with one waiting, and the

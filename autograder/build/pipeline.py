@@ -22,6 +22,7 @@ from autograder.build.handout import write_handout
 from autograder.build.notebook import write_notebook
 from autograder.build.record import record_expected
 from autograder.build.stub import write_stub
+from autograder.errors import UsageError
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ def main(*, names: list[str] | None = None, out: str | Path | None = None,
     from autograder.lanes import usable_cores
 
     paths.require_solutions("build")
+    if jobs is not None and jobs < 1:
+        raise UsageError("--jobs must be at least 1")
     chosen = [registry.get(name) for name in (names or list(registry.ASSIGNMENTS))]
     root = Path(out) if out else paths.ASSIGNMENTS
     jobs = min(jobs or usable_cores(), len(chosen))
