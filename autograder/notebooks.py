@@ -10,15 +10,16 @@ and in order:
   begins, cells of another language (``%%bash``, ``%%html``), markdown, and every
   other statement (expressions that display or plot, loops, ``model.fit(...)``), so
   nothing trains when the module is imported;
-- a cell that is not valid Python is kept whole, so the import fails with the
-  interpreter's message and the line that is wrong.
+- left out with a note naming it: a cell that is not valid Python (an unfinished
+  ``plt.imshow(x`` in a scratch cell), one too deep or too large to parse, and a cell
+  whose source is not text. Only a file that is not a notebook at all is refused.
 """
 
 from __future__ import annotations
 
 import ast
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 KEPT_STATEMENTS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef,
                    ast.ClassDef)
@@ -33,6 +34,8 @@ class Extraction:
     source: str  #: the module text
     cells_used: int  #: code cells that contributed something
     statements_dropped: int  #: top-level statements left out (experiments, displays)
+    #: one line per code cell left out whole, naming it and why ("cell 3: SyntaxError ...")
+    cells_left_out: list[str] = field(default_factory=list)
 
 
 def notebook_to_module(text: str, name: str) -> Extraction:
@@ -50,6 +53,7 @@ def notebook_to_module(text: str, name: str) -> Extraction:
     parts = [f'"""Extracted by the autograder from {name}: imports, functions, classes and '
              'constants."""\n']
     used = dropped = 0
+    left_out: list[str] = []
     for index, cell in enumerate(cells, start=1):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
@@ -57,15 +61,17 @@ def notebook_to_module(text: str, name: str) -> Extraction:
         if isinstance(source, list) and all(isinstance(line, str) for line in source):
             source = "".join(source)
         elif not isinstance(source, str):
-            raise NotebookError(f"{name} is not a readable Jupyter notebook: the source of "
-                                f"cell {index} is not text")
-        code = without_magics(source)
-        kept, left_out = _definitions(code)
-        dropped += left_out
+            left_out.append(f"cell {index}: its source is not text")
+            continue
+        kept, statements = _definitions(without_magics(source))
+        if isinstance(kept, _Unparsable):
+            left_out.append(f"cell {index}: {kept.reason}")
+            continue
+        dropped += statements
         if kept.strip():
             used += 1
             parts.append(f"# --- notebook cell {index} ---\n{kept.rstrip()}\n")
-    return Extraction("\n".join(parts), used, dropped)
+    return Extraction("\n".join(parts), used, dropped, left_out)
 
 
 def without_magics(source: str) -> str:
@@ -136,11 +142,21 @@ class _Continuation:
         self.backslash = line.rstrip().endswith("\\") and not self.quote
 
 
-def _definitions(code: str) -> tuple[str, int]:
+@dataclass
+class _Unparsable:
+    reason: str  #: what the parser said, for the student's note
+
+
+def _definitions(code: str) -> tuple[str | _Unparsable, int]:
+    """The cell's kept statements (as text) and how many it dropped; ``_Unparsable`` for
+    a cell that is not valid Python, or too deep or too large for the parser."""
     try:
         tree = ast.parse(code)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return code, 0  # keep it: the import will report the error where it is
+    except SyntaxError as error:
+        where = f" (line {error.lineno})" if error.lineno else ""
+        return _Unparsable(f"{type(error).__name__}: {error.msg}{where}"), 0
+    except (ValueError, RecursionError, MemoryError) as error:
+        return _Unparsable(f"too deep or too large to parse ({type(error).__name__})"), 0
     lines = code.splitlines()
     kept, dropped = [], 0
     for node in tree.body:

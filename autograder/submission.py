@@ -162,6 +162,13 @@ class Submission:
             f"classes and constants of {extraction.cells_used} code cells; left out "
             f"{extraction.statements_dropped} other statements (plots, training runs, "
             "checks)")
+        if extraction.cells_left_out:
+            located.notes.append(
+                f"{self.relative(chosen)}: left out, and not graded, "
+                + "; ".join(extraction.cells_left_out[:10])
+                + (f"; and {len(extraction.cells_left_out) - 10} more cells"
+                   if len(extraction.cells_left_out) > 10 else "")
+                + ". Fix or delete such a cell if it holds code you want graded")
 
     def scratch_copy(self, module: Path, assignment: str) -> Path:
         """Copy the module and its sibling .py files into a fresh folder; return the copy.

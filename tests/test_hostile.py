@@ -80,7 +80,9 @@ EXPECTED = {
     # class 7: notebooks
     "notebook_with_magics": (34, "graded as conv_as_matrix.py"),
     "notebook_cells_null": (0, "not a list of cells"),
-    "notebook_nested_parentheses": (0, "could not be imported"),
+    "notebook_nested_parentheses": (CONV_MATRIX, "cell 2: SyntaxError: too many nested parentheses"),
+    # issue 24, class 3: scratch cells that do not parse, or are not text, are left out
+    "notebook_broken_scratch_cells": (34, "cell 3: SyntaxError: '(' was never closed"),
     # class 10: what the code printed before it failed
     "prints_then_fails": (34 - TRANSPOSE, "Your code printed:\ndebug: entering the transpose"),
     "prints_then_hangs": (33, "debug: about to loop on"),

@@ -131,19 +131,52 @@ def code(source) -> dict:
 
 @pytest.mark.parametrize("text, message", [
     (notebook(None), "not a list of cells"),
-    (notebook([code([1, 2])]), "source of cell 1 is not text"),
     ("[" * 100_000, "not a readable Jupyter notebook"),
     ('{"cells": 5}', "not a list of cells"),
+    ("def conv_matrix(kernel, input_shape):\n    pass\n", "not a readable Jupyter notebook"),
 ])
-def test_malformed_notebooks_are_explained(text, message):
+def test_a_file_that_is_not_a_notebook_is_refused_with_its_reason(text, message):
     with pytest.raises(NotebookError, match=message):
         notebook_to_module(text, "conv_as_matrix.ipynb")
 
 
-def test_a_notebook_the_parser_cannot_handle_is_kept_for_the_import_to_explain():
-    deep = "x = " + "(" * 100_000 + "1" + ")" * 100_000
-    extraction = notebook_to_module(notebook([code(deep)]), "conv_as_matrix.ipynb")
-    assert deep in extraction.source
+DEFINITION = "def conv_matrix(kernel, input_shape):\n    return kernel\n"
+
+
+@pytest.mark.parametrize("bad_cell, why", [
+    (code("plt.imshow(x\n"), "cell 2: SyntaxError: '(' was never closed (line 1)"),
+    (code("for i in range(3)\n    print(i)"), "cell 2: SyntaxError: expected ':' (line 1)"),
+    (code([1, 2]), "cell 2: its source is not text"),
+    (code(None), "cell 2: its source is not text"),
+    (code("x = " + "(" * 100_000 + "1" + ")" * 100_000),
+     "cell 2: SyntaxError: too many nested parentheses"),
+    (code("x = " + "-" * 100_000 + "1"), "cell 2: too deep or too large to parse (MemoryError)"),
+    (code("x = " + "1+" * 200_000 + "1"),
+     "cell 2: too deep or too large to parse (RecursionError)"),
+])
+def test_a_cell_that_does_not_parse_is_left_out_with_a_note_and_the_rest_is_kept(bad_cell, why):
+    """Does one broken scratch cell cost the student the whole notebook? It must not:
+    the cell is left out, named in a note, and the definitions around it are graded."""
+    cells = [code("import numpy as np"), bad_cell, code(DEFINITION), code("LATENT = 16")]
+    extraction = notebook_to_module(notebook(cells), "conv_as_matrix.ipynb")
+    assert len(extraction.cells_left_out) == 1
+    assert extraction.cells_left_out[0].startswith(why)
+    assert extraction.cells_used == 3
+    namespace: dict = {}
+    exec(compile(extraction.source, "conv_as_matrix.py", "exec"), namespace)
+    assert namespace["conv_matrix"](5, None) == 5 and namespace["LATENT"] == 16
+
+
+def test_the_student_is_told_which_notebook_cells_were_left_out(tmp_path):
+    cells = [code("plt.imshow(x"), code(DEFINITION), code([1]), code("print((1)")]
+    (tmp_path / "conv_as_matrix.ipynb").write_text(notebook(cells))
+    with Submission(tmp_path) as submission:
+        located = submission.locate(["conv_as_matrix"], explicit=True)
+    assert located.found["conv_as_matrix"] == tmp_path / "conv_as_matrix.ipynb"
+    left_out = [note for note in located.notes if "left out, and not graded" in note]
+    assert len(left_out) == 1, located.notes
+    for phrase in ("cell 1: SyntaxError", "cell 3: its source is not text", "cell 4: Syntax"):
+        assert phrase in left_out[0]
 
 
 @pytest.mark.parametrize("source, kept", [
