@@ -81,6 +81,8 @@ EXPECTED = {
     "notebook_with_magics": (34, "graded as conv_as_matrix.py"),
     "notebook_cells_null": (0, "not a list of cells"),
     "notebook_nested_parentheses": (CONV_MATRIX, "cell 2: SyntaxError: too many nested parentheses"),
+    # issue 25, class 6: memory that no limit counts is refused (the system-call filter)
+    "memfd_hoard": (34 - MULTICHANNEL, "Operation not permitted"),
     # issue 24, class 3: scratch cells that do not parse, or are not text, are left out
     "notebook_broken_scratch_cells": (34, "cell 3: SyntaxError: '(' was never closed"),
     # class 10: what the code printed before it failed

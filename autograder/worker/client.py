@@ -371,6 +371,9 @@ def isolation_facts(pid: int) -> list[str]:
         return ["the grader could not inspect the worker process to confirm its isolation"]
     if uid == os.geteuid():
         notes.append("the worker ran as the grader's own user id")
+    if not _filtered(status):
+        notes.append("the worker had no system-call filter: keyrings, memfd, inotify, file "
+                     "locks and sockets were open to it (channels between students)")
     for kind, could in _SHARED_NAMESPACE.items():
         theirs = _namespace(target, kind)
         if theirs is None:
@@ -378,6 +381,25 @@ def isolation_facts(pid: int) -> list[str]:
         elif theirs == _namespace("self", kind):
             notes.append(f"the worker could {could}")
     return notes
+
+
+def _filtered(status: str) -> bool:
+    """Does /proc/PID/status show a seccomp filter more than the grader itself runs under
+    (a container's own filter is no filter of ours)?"""
+    def fields(text: str) -> dict[str, str]:
+        return {key: value.strip() for key, _, value in
+                (line.partition(":") for line in text.splitlines())}
+
+    theirs = fields(status)
+    try:
+        ours = fields(Path("/proc/self/status").read_text())
+    except OSError:
+        return False
+    if theirs.get("Seccomp") != "2":
+        return False
+    if "Seccomp_filters" in theirs and "Seccomp_filters" in ours:
+        return int(theirs["Seccomp_filters"]) > int(ours["Seccomp_filters"])
+    return ours.get("Seccomp") != "2"
 
 
 def _zygote_pid() -> int | None:

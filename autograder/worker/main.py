@@ -50,11 +50,15 @@ class Worker:
     def load(self, request: dict) -> dict:
         path = Path(request["module_path"])
         if request.get("sandbox") is not None:
-            from autograder.worker import sandbox
+            from autograder.worker import sandbox, seccomp
 
             sandbox.enter(scratch=str(path.parent), allow=worker_side_folders(path.parent),
                           hide=[*request["sandbox"]["hide"], *hidden_inside_allowed()],
                           uid=request["sandbox"]["uid"])
+            # Namespaced or not: the kernel objects no namespace covers (keyrings, memfd,
+            # inotify, locks, sockets) are refused from here on. The grader checks from
+            # outside that the filter is in place.
+            seccomp.install()
         limits.apply(memory_bytes=request["memory_bytes"], file_bytes=request["file_bytes"],
                      cpu_seconds=request.get("cpu_seconds"))
         self.source_dir = path.parent
