@@ -327,13 +327,19 @@ def _private_uid(pid: int) -> int:
     return 100_000 + pid
 
 
-def student_process(pid: int) -> int:
+def student_process(pid: int) -> int | None:
     """The process that runs student code: in a sandbox the worker ``pid`` waits for the
-    init of a new pid namespace, whose first child it is; otherwise ``pid`` itself."""
+    init of a new pid namespace, whose first child it is; otherwise ``pid`` itself. None
+    where the grader cannot tell (it could not read the child's namespace): then nothing
+    about the worker's isolation is confirmed, rather than the outer process reported."""
     init = _first_child(pid)
-    if init is None or _namespace(init) is None or _namespace(init) == _namespace(pid):
+    if init is None:
+        return pid  # no child at all: no sandbox
+    if _namespace(init) is None or _namespace(pid) is None:
+        return None
+    if _namespace(init) == _namespace(pid):
         return pid  # no sandbox: a child is something the student started
-    return _first_child(init) or pid
+    return _first_child(init)
 
 
 def _first_child(pid: int) -> int | None:
@@ -365,6 +371,8 @@ def isolation_facts(pid: int) -> list[str]:
     target = student_process(pid)
     notes = []
     try:
+        if target is None:
+            raise OSError("the sandbox's processes could not be read")
         status = Path(f"/proc/{target}/status").read_text()
         uid = int(status.split("Uid:")[1].split()[1])  # effective
     except (OSError, IndexError, ValueError):
