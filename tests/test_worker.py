@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -207,3 +208,19 @@ def test_plain_subprocess_workers_when_there_is_no_zygote(worker, monkeypatch):
     assert outcome.ok and isinstance(worker._process, __import__("subprocess").Popen)
     assert call(worker, "hard_exit").error["message"].startswith(
         "the worker process ended with exit code 3")
+
+
+def test_an_unreadable_sandbox_is_reported_unconfirmed_not_as_the_outer_process(monkeypatch):
+    """As nobody the grader may fail to read the sandbox's namespace links: is that said,
+    rather than the outer process (which shares every namespace with the grader) reported
+    as the student's, with "the worker could see and signal the grader's processes"?"""
+    from autograder.worker import client
+
+    outer, init = os.getpid(), 999_999  # the worker as the grader sees it, and its child
+    real = client._namespace
+    monkeypatch.setattr(client, "_first_child", lambda pid: init if pid == outer else None)
+    monkeypatch.setattr(client, "_namespace",
+                        lambda pid, kind="pid": None if pid == init else real(pid, kind))
+    assert client.student_process(outer) is None
+    assert client.isolation_facts(outer) == [
+        "the grader could not inspect the worker process to confirm its isolation"]
