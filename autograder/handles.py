@@ -30,7 +30,7 @@ import numpy as np
 
 from autograder import codec
 from autograder.errors import NotGradable, ReferenceFailure, StudentFailure
-from autograder.probes.common import runs_what
+from autograder.probes.common import hands_in, runs_what
 from autograder.worker.cleanup import remove_tree
 from autograder.worker.client import CallOutcome, Limits, WorkerProcess, memory_size
 
@@ -141,6 +141,8 @@ class StudentModule:
         self.start()
         outcome = self._worker.run(probe_name(probe), args, kwargs, seed=seed, seconds=limit)
         self._isolation = self._isolation or self._worker.isolation_notes()
+        if hands_in(probe):
+            self.stop()  # what the reference handed in ends with this worker
         if not outcome.ok and outcome.stage == "load":
             self._not_gradable = explain_import_failure(self.path.name, outcome)
             self.stop()

@@ -125,19 +125,30 @@ def rng(test_seed: int) -> np.random.Generator:
 
 
 @pytest.fixture
-def student(request: pytest.FixtureRequest, assignment: str, test_seed: int) -> BoundStudent:
+def worker_seed(request: pytest.FixtureRequest) -> int:
+    """The seed the worker gets for this test's calls (student and reference alike).
+
+    Derived apart from ``test_seed``: the student's code sees this one, and from it must
+    not be able to recreate ``rng`` and so predict the grader's own draws after the call
+    (a Monte Carlo estimate to compare with)."""
+    return derive_seed(request.config.stash[CONTEXT].seed, f"{request.node.nodeid} (worker)")
+
+
+@pytest.fixture
+def student(request: pytest.FixtureRequest, assignment: str, worker_seed: int
+            ) -> BoundStudent:
     """The student's module, running in its worker process."""
     context = request.config.stash[CONTEXT]
-    return BoundStudent(context.students[assignment], test_seed,
+    return BoundStudent(context.students[assignment], worker_seed,
                         request.node.stash.setdefault(_PRINTED, []), request.node.name,
                         request.node.stash, run_seed=derive_seed(context.seed, "shared runs"))
 
 
 @pytest.fixture
-def reference(request: pytest.FixtureRequest, assignment: str, test_seed: int
+def reference(request: pytest.FixtureRequest, assignment: str, worker_seed: int
               ) -> BoundReference:
     """The reference: the solution (official grading) or recorded values (self-check)."""
-    return BoundReference(request.config.stash[CONTEXT].references[assignment], test_seed,
+    return BoundReference(request.config.stash[CONTEXT].references[assignment], worker_seed,
                           request.node.nodeid)
 
 

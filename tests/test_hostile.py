@@ -83,6 +83,8 @@ EXPECTED = {
     "notebook_nested_parentheses": (CONV_MATRIX, "cell 2: SyntaxError: too many nested parentheses"),
     # issue 25, class 6: memory that no limit counts is refused (the system-call filter)
     "memfd_hoard": (34 - MULTICHANNEL, "Operation not permitted"),
+    # issue 25, class 7: answers handed in (a correct conv_matrix) kept for later tests
+    "replays_handed_in_answers": (34 - CONV_MATRIX, "shape (1, 1), expected (4, 16)"),
     # issue 24, class 3: scratch cells that do not parse, or are not text, are left out
     "notebook_broken_scratch_cells": (34, "cell 3: SyntaxError: '(' was never closed"),
     # class 10: what the code printed before it failed
@@ -364,3 +366,4 @@ def test_zygote_homes_do_not_pile_up():
     assert process.wait(timeout=600) == 0
     assert not stale.exists()
     assert not list(temp.glob(f"autograder-zygote-{process.pid}-*"))
+

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from autograder.errors import NotGradable, StudentFailure
-from autograder.plugin import GradingContext
+from autograder.plugin import GradingContext, derive_seed
 
 pytest_plugins = ["pytester"]
 
@@ -160,3 +160,44 @@ def test_a_shared_run_is_run_once_and_judged_by_every_test_that_asks(pytester):
         assert results[name].score == 0
         assert results[name].output.startswith("your code raised RuntimeError: boom")
         assert results[name].output.endswith("Your code printed:\nepoch 1 of 5\n"), name
+
+
+SEEDS_SUITE = '''
+import pytest
+
+@pytest.mark.points(1)
+def test_draws(student, reference, test_seed):
+    student.call("f", 1)
+    reference.call("f", 1)
+'''
+
+
+class SeedRecorder:
+    """A student (or reference) that notes the seed each of its calls was given."""
+
+    def __init__(self) -> None:
+        self.seeds: list[int] = []
+
+    def run(self, probe, args, kwargs, *, seed, test="", site=""):
+        self.seeds.append(seed)
+        return (10, "") if not site else 10
+
+
+def test_the_worker_cannot_recreate_the_tests_own_random_draws(pytester):
+    """Is the seed a worker gets apart from the test's ``rng`` seed, so that student code
+    cannot predict the grader's draws after the call (issue 25, class 7)? Student and
+    reference calls still get the same seed, and it is the same in every run."""
+    student, reference = SeedRecorder(), SeedRecorder()
+    suite = pytester.mkpydir("suites") / "demo"
+    suite.mkdir()
+    (suite / "test_demo.py").write_text(SEEDS_SUITE)
+    seen = []
+    for _ in range(2):
+        context = GradingContext({"demo": student}, {"demo": reference}, seed=1)
+        pytester.runpytest_inprocess(str(suite), "-p", "autograder.plugin",
+                                     "--strict-markers", plugins=[context])
+        seen.append(context.results[0].score)
+    test_seed = derive_seed(1, context.results[0].test_id)
+    assert seen == [1, 1]
+    assert student.seeds == reference.seeds and len(set(student.seeds)) == 1
+    assert student.seeds[0] != test_seed

@@ -23,6 +23,20 @@ def runs(function: str):
     return mark
 
 
+def hands_in_answers(probe):
+    """Mark a probe that hands the student's code values the reference computed (a correct
+    ``conv_matrix`` for the functions built on it, the reference's loss terms): the worker
+    that saw them is ended after the call, so that no later test can be answered by
+    replaying them (``handles.StudentModule``)."""
+    probe.hands_in_answers = True
+    return probe
+
+
+def hands_in(probe) -> bool:
+    """Was ``probe`` marked with ``hands_in_answers``?"""
+    return getattr(probe, "hands_in_answers", False) is True
+
+
 def runs_what(probe) -> str | None:
     """The student function a marked probe runs; None for an unmarked probe."""
     function = getattr(probe, "runs", None)

@@ -15,6 +15,7 @@ from types import ModuleType
 import numpy as np
 
 from autograder.probes.convert import as_array
+from autograder.probes.common import hands_in_answers
 
 
 def tf_conv2d(module: ModuleType, x, kernel, stride: int, padding: str) -> np.ndarray:
@@ -45,6 +46,7 @@ def tf_conv2d_multichannel(module: ModuleType, x, kernel, stride: int, padding: 
     return tf.nn.conv2d(x[None], kernel, stride, padding.upper()).numpy()[0]
 
 
+@hands_in_answers
 def conv2d_with_matrix(module: ModuleType, x, kernel, stride: int, padding: str, matrix
                        ) -> np.ndarray:
     """``conv2d_as_matmul`` with ``conv_matrix`` replaced by one returning ``matrix``."""
@@ -53,6 +55,7 @@ def conv2d_with_matrix(module: ModuleType, x, kernel, stride: int, padding: str,
     return as_array(result, what="conv2d_as_matmul(...)")
 
 
+@hands_in_answers
 def conv2d_transpose_with_matrix(module: ModuleType, y, kernel, output_shape, stride: int,
                                  padding: str, matrix) -> np.ndarray:
     """``conv2d_transpose_as_matmul`` with ``conv_matrix`` returning ``matrix``."""

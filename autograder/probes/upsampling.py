@@ -15,6 +15,7 @@ from types import ModuleType
 import numpy as np
 
 from autograder.probes.convert import BadResult, as_array
+from autograder.probes.common import hands_in_answers
 from autograder.probes.transposed_conv import describe_layer, flat_layers
 
 
@@ -37,6 +38,7 @@ def keras_conv_transpose_image(module: ModuleType, image, kernel, stride: int) -
     return keras.ops.convert_to_numpy(layer(image[None, :, :, None]))[0, :, :, 0]
 
 
+@hands_in_answers
 def overlap_count_2d_with_1d(module: ModuleType, shape, kernel_size, stride,
                              table: list[list]) -> np.ndarray:
     """``overlap_count_2d`` with ``overlap_count`` answering from ``table``.

@@ -29,7 +29,8 @@ from types import ModuleType
 import numpy as np
 
 from autograder.datasets import grading_digits
-from autograder.probes.common import function_of, replaced, runs, seeded_keras
+from autograder.probes.common import (function_of, hands_in_answers, replaced, runs,
+                                      seeded_keras)
 from autograder.probes.convert import BadResult, as_array
 
 #: Probabilities are clipped into [EPSILON, 1 - EPSILON] before their logarithm (Keras').
@@ -249,6 +250,7 @@ def reparameterize_gradients(module: ModuleType, mu, log_var, eps, weights) -> d
 
 # -- vae_loss -------------------------------------------------------------------------------
 
+@hands_in_answers
 def vae_loss_given_terms(module: ModuleType, x, x_hat, mu, log_var, beta, reconstruction,
                          kl) -> np.ndarray:
     """``vae_loss(x, x_hat, mu, log_var[, beta])`` (no beta given when ``beta`` is None),
