@@ -139,7 +139,6 @@ def draw(tests: list[TestResult]) -> None:
         for figure in test.figures[:FIGURES_PER_TEST]:
             if not figure.drawn:
                 figure.drawn, figure.panels = _figure_or_note(figure), {}
-        del test.figures[FIGURES_PER_TEST:]
 
 
 def _figure_or_note(figure: Figure) -> str:
