@@ -33,7 +33,6 @@ from autograder import codec
 from autograder.results import tests_from_plain, tests_to_plain
 from autograder.session import Outcome, Plan, References, grade_or_explain
 
-
 #: The largest reply a lane sends and the grader reads (``_reply`` keeps within it).
 REPLY_BYTES = 512 * 2**20
 
