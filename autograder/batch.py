@@ -96,13 +96,14 @@ def main(*, submissions_dir: str | Path, out: str | Path, jobs: int | None = Non
                 _record(gradebook, student, results, status, run.execution_time)
                 score = f"{results['score']:g}/{results['extra_data']['max_score']:g}" \
                     if results else status
-                progress.update(f"{clean.line(student)} {score}")  # a folder name: any bytes
+                progress.update(f"{clean.escaped(student)} {score}")  # a folder name: any bytes
     (out / "summary.md").write_text(class_summary(gradebook), encoding="utf-8")
     print(f"gradebook: {out / 'gradebook.csv'}; reports: {out / 'students'}", file=log)
     troubled = sorted(row["student"] for row in gradebook.done.values()
                       if row["student"] in dict(chosen) and row["status"] != "graded")
     if troubled:  # the gradebook is complete, but its scores for these need staff's eyes
-        print(f"the grader failed on {len(troubled)} student(s): {', '.join(troubled)} "
+        print(f"the grader failed on {len(troubled)} student(s): "
+              f"{', '.join(clean.escaped(student) for student in troubled)} "
               "(the status column says where to look: their results.json or grader.log)",
               file=log)
         return 1
@@ -165,7 +166,7 @@ def class_summary(gradebook: Gradebook) -> str:
              "| student | " + " | ".join(columns) + " | status |",
              "|---|" + "---:|" * len(columns) + "---|"]
     for row in sorted(rows, key=lambda r: r["student"]):
-        lines.append(f"| {markdown.inline(clean.line(row['student']))} | "
+        lines.append(f"| {markdown.inline(clean.escaped(row['student']))} | "
                      + " | ".join(row[c] or "–" for c in columns)
                      + f" | {markdown.inline(clean.line(row['status']))} |")
     means = []

@@ -34,6 +34,11 @@ _UNSAFE = re.compile(
     "\u2066-\u2069\ufdd0-\ufdef\ufffe\uffff"
     "\U0001fffe\U0001ffff\U0010fffe\U0010ffff]")
 
+#: what ``escaped`` replaces (backslash, tab and newline besides ``_UNSAFE``), and the
+#: escapes ``unescaped`` reads
+_ESCAPED = re.compile("[\\\\\t\n]|" + _UNSAFE.pattern)
+_ESCAPE = re.compile(r"\\(\\|x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8})")
+
 
 def _visible(match: re.Match) -> str:
     code = ord(match.group())
@@ -56,6 +61,22 @@ def text(value: object, limit: int = OUTPUT_LIMIT) -> str:
 def line(value: object, limit: int = LINE_LIMIT) -> str:
     """``value`` as safe text on one line (newlines and tabs shown as ``\\n``, ``\\t``)."""
     return text(value, limit).replace("\n", "\\n").replace("\t", "\\t")
+
+
+def escaped(value: str) -> str:
+    """``value`` on one safe line that ``unescaped`` turns back into exactly ``value``: every
+    character ``text`` would escape, and tab, newline and carriage return too, shown as a
+    visible escape (``\\x0d``, ``\\u202e``), and every backslash doubled (so a name that
+    holds the text ``\\x0d`` comes back as that text). Never cut: for a name that must be
+    read back, such as a student id in the gradebook."""
+    return _ESCAPED.sub(lambda match: "\\\\" if match.group() == "\\" else _visible(match),
+                        value)
+
+
+def unescaped(value: str) -> str:
+    """The inverse of ``escaped``."""
+    return _ESCAPE.sub(lambda match: "\\" if match.group(1) == "\\"
+                       else chr(int(match.group(1)[1:], 16)), value)
 
 
 def number(value: object) -> float:

@@ -33,6 +33,9 @@ from autograder import codec
 from autograder.results import tests_from_plain, tests_to_plain
 from autograder.session import Outcome, Plan, References, grade_or_explain
 
+#: The largest reply a lane sends and the grader reads (``_reply`` keeps within it).
+REPLY_BYTES = 512 * 2**20
+
 
 def usable_cores() -> int:
     """The cores this process may run on (its CPU affinity, not the machine's count)."""
@@ -131,7 +134,8 @@ class LanePool:
                 for connection in wait(list(busy)):
                     lane, key, name = busy.pop(connection)
                     try:
-                        reply = codec.decode(connection.recv_bytes(), **codec.TRUSTED_LIMITS)
+                        reply = codec.decode(connection.recv_bytes(), max_bytes=REPLY_BYTES,
+                                             **codec.TRUSTED_LIMITS)
                     except (EOFError, OSError, codec.CodecError) as error:
                         reply = _lane_failed(name, error)
                         lane = self._replace(lane)
@@ -219,13 +223,40 @@ def _serve(connection: Connection, references: References) -> None:
             path = None if request["path"] is None else Path(request["path"])
             plan = Plan(**{**request["plan"], "hide": tuple(request["plan"]["hide"])})
             outcome = grade_or_explain({name: (path, request["missing"])}, references, plan)
-            connection.send_bytes(codec.encode({
-                "tests": tests_to_plain(outcome.tests), "errors": outcome.errors,
-                "isolation": outcome.isolation, "timeline": outcome.timeline,
-                "computed": references.new_values()}))
+            connection.send_bytes(_reply(outcome, references.new_values()))
     finally:
         references.close()
         Zygote.stop_shared()
+
+
+def _reply(outcome: Outcome, computed: dict) -> bytes:
+    """The lane's reply for ``outcome``, never over ``REPLY_BYTES`` and always sendable.
+
+    The model bounds its figures (``results.bound_figures``), so this is a last resort: a
+    reply that is still too large, or that cannot be encoded, goes without its figures (the
+    tests say so), and then without the reference values it computed (they are computed
+    again where needed). The scores are never what is dropped."""
+    def encoded(tests: list, values: dict) -> bytes | None:
+        try:
+            message = codec.encode({
+                "tests": tests_to_plain(tests), "errors": outcome.errors,
+                "isolation": outcome.isolation, "timeline": outcome.timeline,
+                "computed": values})
+        except (TypeError, ValueError):  # something in it is no plain data
+            return None
+        return message if len(message) <= REPLY_BYTES else None
+
+    message = encoded(outcome.tests, computed)
+    if message is None:
+        for test in outcome.tests:
+            if test.figures:
+                test.figures = []
+                test.output = (f"{test.output}\n\n" if test.output else "") + \
+                    "(this test's figures were left out of the report: too large to send)"
+        message = encoded(outcome.tests, computed) or encoded(outcome.tests, {})
+    if message is None:
+        raise codec.CodecError("the lane's reply is too large even without its figures")
+    return message
 
 
 @dataclass

@@ -165,8 +165,7 @@ class FigureBoard:
         self._figures = figures
 
     def add(self, title: str, panels: dict[str, np.ndarray], *, images: bool = False) -> None:
-        self._figures.append(Figure(title, {k: np.asarray(v) for k, v in panels.items()},
-                                    images=images))
+        self._figures.append(Figure(title, panels, images=images))  # bounded there
 
 
 class BoundStudent:

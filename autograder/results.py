@@ -2,7 +2,11 @@
 
 Student text enters the reports only through these classes, and every text and number
 field is cleaned as it is set (``autograder.clean``): each view can write what it finds
-here without asking what a student's code printed.
+here without asking what a student's code printed. So are a figure's arrays: a figure keeps
+only what the HTML report shows of them (``shown``), a test only so many figures, and a
+test and an assignment only so many bytes of them (``bound_figures``), so that what the
+model carries from a grading lane to the grader is bounded whatever the student's code
+returned.
 """
 
 from __future__ import annotations
@@ -24,8 +28,70 @@ class _Cleaned:
         super().__setattr__(name, value if cleaner is None else cleaner(value))
 
 
+#: What the HTML report shows of a figure (``views.html`` draws it), and so all the model
+#: keeps: figures per test, arrays (panels) per figure, heat maps per array (channels or
+#: samples), pictures per panel.
+FIGURES_PER_TEST = 6
+PANELS_PER_FIGURE = 6
+MAPS_PER_ARRAY = 4
+PICTURES_PER_PANEL = 16
+#: An axis longer than this is kept as every k-th value (a figure stays small) ...
+MAP_PIXELS = 256
+#: ... and the spatial axes of an array still over this many values, as every other value.
+PANEL_VALUES = 2**19
+#: Arrays with at most this many values are written as numbers: kept exactly, in their dtype.
+NUMBERS_UP_TO = 16
+#: Bytes of figures a test, and an assignment's tests, may hold (``bound_figures``).
+FIGURE_BYTES_PER_TEST = 16 * 2**20
+FIGURE_BYTES_PER_ASSIGNMENT = 64 * 2**20
+
+
 def _lines(values) -> list[str]:
     return [clean.text(value) for value in values]
+
+
+def shown(value) -> np.ndarray | None:
+    """What a figure shows of ``value``, as a small array of its own; None when it holds no
+    numbers. The first samples and channels, every k-th value along an axis longer than
+    ``MAP_PIXELS`` (and every other one along the spatial axes while it holds more than
+    ``PANEL_VALUES``); more than ``NUMBERS_UP_TO`` numbers of 64 bits become float32, which
+    draws the same. Taken by slicing before anything is copied: a 7900x7900 result, or
+    eight 2900x2900 integer samples, must not cost gigabytes.
+
+    ``(N, H, W, C)`` -> at most ``(16, 256, 256, 4)`` and ``PANEL_VALUES`` values; arrays of
+    one shape give arrays of one shape, so yours and expected still line up.
+    """
+    try:
+        array = np.asarray(value)
+    except Exception:  # noqa: BLE001 - ragged or odd student data: nothing to show
+        return None
+    if array.dtype.kind not in "biuf":
+        return None
+    while array.ndim > 4:
+        array = array[0]
+    if array.ndim == 4:
+        array = array[:max(MAPS_PER_ARRAY, PICTURES_PER_PANEL)]
+    if array.ndim >= 3 and array.shape[-1] > MAPS_PER_ARRAY:
+        array = array[..., :MAPS_PER_ARRAY]
+    for axis in range(array.ndim):
+        if array.shape[axis] > MAP_PIXELS:
+            array = _every(array, axis, -(-array.shape[axis] // MAP_PIXELS))
+    spatial = {4: (1, 2), 3: (0, 1), 2: (0, 1), 1: (0,)}.get(array.ndim, ())
+    while array.size > PANEL_VALUES:
+        array = _every(array, max(spatial, key=lambda axis: array.shape[axis]), 2)
+    wide = array.size > NUMBERS_UP_TO and array.dtype.itemsize > 4
+    return np.array(array, dtype=np.float32 if wide else array.dtype)  # a copy of its own
+
+
+def _every(array: np.ndarray, axis: int, step: int) -> np.ndarray:
+    return array[(slice(None),) * axis + (slice(None, None, step),)]
+
+
+def _panels(panels) -> dict[str, np.ndarray]:
+    """The first ``PANELS_PER_FIGURE`` arrays as ``shown``; those with no numbers left out."""
+    kept = {clean.line(label): shown(value)
+            for label, value in list(dict(panels).items())[:PANELS_PER_FIGURE]}
+    return {label: array for label, array in kept.items() if array is not None}
 
 
 @dataclass
@@ -45,8 +111,12 @@ class Figure(_Cleaned):
     #: the test ran, so that lanes draw in parallel); its panels are then dropped
     drawn: str = ""
 
-    _CLEANERS = {"title": clean.line,
-                 "panels": lambda panels: {clean.line(k): v for k, v in dict(panels).items()}}
+    _CLEANERS = {"title": clean.line, "panels": _panels}
+
+    @property
+    def nbytes(self) -> int:
+        """What the figure weighs in the model: its arrays, or its drawing."""
+        return sum(array.nbytes for array in self.panels.values()) + len(self.drawn)
 
 
 @dataclass
@@ -69,7 +139,8 @@ class TestResult(_Cleaned):
 
     _CLEANERS = {"name": clean.line, "assignment": clean.line, "status": clean.line,
                  "output": clean.text, "visibility": clean.line, "test_id": clean.line,
-                 "score": clean.number, "max_score": clean.number, "seconds": clean.number}
+                 "score": clean.number, "max_score": clean.number, "seconds": clean.number,
+                 "figures": lambda figures: list(figures)[:FIGURES_PER_TEST]}
 
 
 @dataclass
@@ -116,6 +187,26 @@ class RunResult(_Cleaned):
             score, max_score = totals.get(test.assignment, (0.0, 0.0))
             totals[test.assignment] = (score + test.score, max_score + test.max_score)
         return totals
+
+
+def bound_figures(tests: list[TestResult], *, per_test: int = FIGURE_BYTES_PER_TEST,
+                  in_all: int = FIGURE_BYTES_PER_ASSIGNMENT) -> None:
+    """Leave out, in place, each figure that would take a test past ``per_test`` bytes of
+    figures or ``tests`` (one assignment's) past ``in_all``; each test that loses one says so
+    in its output. Its score stays: only the report shows less."""
+    total = 0
+    for test in tests:
+        kept, used = [], 0
+        for figure in test.figures:
+            if used + figure.nbytes <= per_test and total + figure.nbytes <= in_all:
+                kept.append(figure)
+                used, total = used + figure.nbytes, total + figure.nbytes
+        if len(kept) < len(test.figures):
+            left = len(test.figures) - len(kept)
+            test.output = (f"{test.output}\n\n" if test.output else "") + \
+                (f"({left} of this test's figures left out of the report: "
+                 "their arrays are too large to show)")
+            test.figures = kept
 
 
 def tests_to_plain(tests: list[TestResult]) -> list[dict]:

@@ -31,7 +31,7 @@ from autograder.handles import (
     StudentModule,
 )
 from autograder.plugin import GradingContext
-from autograder.results import RunResult, TestResult
+from autograder.results import RunResult, TestResult, bound_figures
 from autograder.submission import Submission
 from autograder.views import html
 from autograder.worker.client import Limits
@@ -283,6 +283,8 @@ def grade_modules(modules: dict[str, tuple[Path | None, str]], references: Refer
             handle.start()  # every import starts now, in parallel
         if modules:
             run_suites(context, list(modules), select=plan.select)
+        for name in modules:  # per assignment: the same in a lane as in one process
+            bound_figures([test for test in context.results if test.assignment == name])
         if plan.draw_figures:
             html.draw(context.results)
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -17,9 +18,16 @@ import pytest
 from conftest import EXAMPLES, REPO, run_cli
 
 from autograder.errors import UsageError
-from autograder.gradebook import Gradebook
+from autograder.gradebook import Gradebook, student_of
 
 ONLY = ["--assignment", "conv_as_matrix"]
+#: Student ids (folder names) that a spreadsheet would run as formulas, or that hold a
+#: carriage return or a right-to-left override.
+HOSTILE_IDS = ["=1+1", "+cmd", "-2", "@SUM(A1)", "a\rb", "x\u202eevil"]
+#: Characters that must never reach the gradebook raw: controls but newline (the CSV's own
+#: line ends), and bidi controls.
+RAW = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                 "\u2066-\u2069]")
 
 
 def make_class(folder: Path, students: dict[str, str]) -> Path:
@@ -37,8 +45,20 @@ def make_class(folder: Path, students: dict[str, str]) -> Path:
 
 
 def rows(gradebook: Path) -> list[dict[str, str]]:
-    with gradebook.open() as handle:
+    with gradebook.open(newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def by_student(gradebook: Path) -> dict[str, dict[str, str]]:
+    """The gradebook's rows by student id, each id read back from its cell."""
+    return {student_of(row["student"]): row for row in rows(gradebook)}
+
+
+def assert_written_as_text(gradebook: Path) -> None:
+    """No cell a spreadsheet runs as a formula, no control or bidi character raw."""
+    assert not RAW.search(gradebook.read_text(encoding="utf-8"))
+    for row in rows(gradebook):
+        assert not row["student"].startswith(("=", "+", "-", "@", "\t", "\r")), row
 
 
 @pytest.mark.slow
@@ -82,7 +102,8 @@ def test_batch_grades_for_a_course_in_another_folder(tmp_path):
 @pytest.mark.slow
 def test_killed_batch_resumes_without_regrading_or_losing_a_row(tmp_path):
     """kill -9 mid-run, a row cut off mid-write, then the same command again."""
-    students = {f"s{i:02d}": ["perfect", "partial", "stub"][i % 3] for i in range(8)}
+    ids = [*HOSTILE_IDS, "s06", "s07"]  # the kill lands after "+cmd" and "-2"
+    students = {student: ["perfect", "partial", "stub"][i % 3] for i, student in enumerate(ids)}
     folder = make_class(tmp_path / "class", students)
     out = tmp_path / "out"
     gradebook = out / "gradebook.csv"
@@ -97,7 +118,7 @@ def test_killed_batch_resumes_without_regrading_or_losing_a_row(tmp_path):
         time.sleep(0.2)
     os.kill(batch.pid, signal.SIGKILL)
     batch.wait()
-    before = {row["student"]: row for row in rows(gradebook)}
+    before = by_student(gradebook)
     assert 2 <= len(before) < len(students), "the kill must land mid-batch"
     stamps = {s: (out / "students" / s / "results.json").stat().st_mtime_ns for s in before}
     with gradebook.open("a") as handle:  # power cut in the middle of the next row
@@ -107,9 +128,11 @@ def test_killed_batch_resumes_without_regrading_or_losing_a_row(tmp_path):
     assert completed.returncode == 0, completed.stderr
     assert f"resuming: {len(before)} of {len(students)} already graded" in completed.stderr
     after = rows(gradebook)
-    assert sorted(row["student"] for row in after) == sorted(students)  # each exactly once
+    assert sorted(student_of(row["student"]) for row in after) == sorted(students)  # once
     expected = {"perfect": "34", "partial": "19", "stub": "0"}
-    assert all(row["conv_as_matrix"] == expected[students[row["student"]]] for row in after)
+    assert all(row["conv_as_matrix"] == expected[students[student]]
+               for student, row in by_student(gradebook).items())
+    assert_written_as_text(gradebook)
     for student, stamp in stamps.items():  # graded before the kill: not graded again
         assert (out / "students" / student / "results.json").stat().st_mtime_ns == stamp
     assert gradebook.read_text().endswith("\n") and "s99" not in gradebook.read_text()
@@ -134,6 +157,61 @@ def test_results_without_a_row_are_merged_not_graded_again(tmp_path, graded_exam
     assert {r["student"]: r["conv_as_matrix"] for r in rows(out / "gradebook.csv")} == \
         {"ana": f"{scores['perfect']['score']:g}", "ben": f"{scores['partial']['score']:g}"}
 
+
+
+def test_gradebook_writes_every_id_as_text_and_reads_it_back(tmp_path):
+    """An id a spreadsheet would run as a formula gets a leading quote; a carriage return, an
+    override, a backslash or a quote of its own is written so that reading the file back
+    (the csv module, and resuming) gives every id exactly, each in one row."""
+    ids = [*HOSTILE_IDS, "c\nd", "tab\tbed", "'quoted", " =spaced", "back\\x0d", "\udcffbytes",
+           "ana"]
+    path = tmp_path / "gradebook.csv"
+    book = Gradebook(path, ["conv_as_matrix"])
+    for points, student in enumerate(ids):
+        book.add(student, {"conv_as_matrix": (points, 34)}, "graded", 1.0)
+    with path.open("a") as handle:  # a power cut mid-row
+        handle.write("'=cut,1")
+    again = Gradebook(path, ["conv_as_matrix"])
+    assert list(again.done) == ids
+    assert [row["student"] for row in again.done.values()] == ids
+    assert_written_as_text(path)
+    cells = [row["student"] for row in rows(path)]
+    assert cells[:6] == ["'=1+1", "'+cmd", "'-2", "'@SUM(A1)", "a\\x0db", "x\\u202eevil"]
+    assert len(set(cells)) == len(ids) and "ana" in cells
+    assert {student_of(row["student"]): row["conv_as_matrix"] for row in rows(path)} == \
+        {student: str(points) for points, student in enumerate(ids)}
+
+
+def test_batch_resumes_a_class_whose_ids_a_spreadsheet_would_misread(tmp_path):
+    """Are students whose folder names are formulas, or hold a carriage return or an
+    override, given one row each that reads as text, and does the same command read its
+    own gradebook back (everyone done, nobody graded or listed twice)?"""
+    students = {student: "perfect" for student in HOSTILE_IDS}
+    folder = make_class(tmp_path / "class", students)
+    out = tmp_path / "out"
+    for points, student in enumerate(students):  # as a CI matrix job leaves them
+        (out / "students" / student).mkdir(parents=True)
+        (out / "students" / student / "results.json").write_text(json.dumps(
+            {"score": points, "tests": [], "extra_data": {
+                "max_score": 34, "grader_errors": [],
+                "scores": {"conv_as_matrix": {"score": points, "max_score": 34}}}}))
+    written = []
+    for _ in range(2):  # rows from the results, then the same rows read back
+        completed = run_cli("batch", str(folder), "--out", str(out), *ONLY)
+        assert completed.returncode == 0, completed.stderr
+        assert f"resuming: {len(students)} of {len(students)}" in completed.stderr
+        written.append((out / "gradebook.csv").read_bytes())
+        assert len(rows(out / "gradebook.csv")) == len(students)
+        assert {student: row["conv_as_matrix"] for student, row in
+                by_student(out / "gradebook.csv").items()} == \
+            {student: str(points) for points, student in enumerate(students)}
+        assert_written_as_text(out / "gradebook.csv")
+        summary = (out / "summary.md").read_text(encoding="utf-8")
+        # shown as in the gradebook (Markdown doubles the backslash: it reads as one)
+        assert "| x\\\\u202eevil |" in summary and "| a\\\\x0db |" in summary
+        assert not RAW.search(summary)
+    assert written[0] == written[1]
+    assert not (out / "reference").exists()  # nobody was graded
 
 
 def test_a_grader_error_in_merged_results_is_its_status_and_exit_1(tmp_path):

@@ -134,6 +134,68 @@ def test_the_next_submission_starts_on_a_free_lane_before_the_last_one_ends():
     assert report["scores"] == {"0": 34, "1": 0, "2": 19}
 
 
+# A GAN whose samples are huge integer arrays (forged here, by replacing the probe that
+# trains the grader's small GAN and draws them: a reply well within the worker's limit,
+# eight times larger once the grader scales it to [0, 1] for the report).
+HUGE_SAMPLES = """
+
+import numpy as _np
+
+import autograder.probes.gan as _probes
+
+
+def _huge_samples(module, *args, **kwargs):
+    return {"confidence": 0.99, "classes": 10, "entropy": 3.3, "histogram": [50] * 10,
+            "samples": _np.ones((8, 2900, 2900, 1), _np.int8), "seconds": 0.0,
+            "history": {}}
+
+
+_probes.learns_digits = _huge_samples
+"""
+
+GRADE_IN_A_LANE = """
+import json, sys, tempfile, time
+from pathlib import Path
+from autograder.lanes import LanePool
+from autograder.session import DEFAULT_SEED, Plan, References, private_folders
+
+folder = Path(tempfile.mkdtemp()) / "gan"
+folder.mkdir()
+(folder / "gan.py").write_text(Path("examples/submissions/perfect/gan.py").read_text()
+                               + sys.argv[1])
+pool = LanePool(2, References("live"))
+plan = Plan(seed=DEFAULT_SEED, started=time.monotonic(), select=sys.argv[2],
+            hide=tuple(str(p) for p in private_folders()))
+outcome = next(pool.grade_each([(0, {"gan": (folder / "gan.py", "")}, plan)]))[1]
+pool.close()
+print(json.dumps({"errors": outcome.errors,
+                  "tests": {t.name: [t.score, t.max_score, t.status, t.output]
+                            for t in outcome.tests}}))
+"""
+
+
+@pytest.mark.slow
+def test_huge_student_arrays_cost_their_test_not_the_lane_s_message():
+    """A GAN whose samples were huge integer arrays once made the lane's reply larger than
+    the 512 MiB the grader reads ("the grading lane ended unexpectedly (CodecError ...)"),
+    and the whole assignment scored 0/0. Now the test that got the samples fails, saying
+    why, and the other test is graded."""
+    select = "learns_digits or generator_loss_value"
+    completed = subprocess.run([sys.executable, "-c", GRADE_IN_A_LANE, HUGE_SAMPLES, select],
+                               cwd=REPO, text=True, capture_output=True, timeout=600)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    report = json.loads(completed.stdout.splitlines()[-1])
+    assert report["errors"] == []
+    fit = report["tests"]["gan: Does a short fit with your GAN class teach the grader's small "
+                          "generator digits?"]
+    assert fit[:3] == [0, 3, "failed"]
+    assert "drew samples of shape (8, 2900, 2900, 1) and dtype int8, not 8 float images" in \
+        fit[3]
+    loss = report["tests"]["gan: Does generator_loss give the non-saturating BCE(fake, 1) on "
+                           "16 logits?"]
+    assert loss[:3] == [2, 2, "passed"]
+
+
 def test_usable_cores_are_this_process_s_share():
     """Is the default number of lanes the CPUs this process may run on?"""
     import os

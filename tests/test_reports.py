@@ -167,8 +167,69 @@ def test_a_huge_student_figure_is_drawn_small(tmp_path):
                                   {"yours": huge, "expected": huge}))
     grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before  # KiB
     assert picture and grown < 200 * 1024
-    assert max(html._bounded(huge).shape) <= html.MAP_PIXELS
-    assert html._bounded(np.ones((20, 900, 900, 3))).shape == (16, 225, 225, 3)
+    assert max(model.shown(huge).shape) <= model.MAP_PIXELS
+
+
+def test_a_figure_keeps_only_what_the_report_shows():
+    """A figure's arrays come from the student's code: eight 2900x2900 integer samples once
+    went whole (and eight times larger, as floats) into the message a grading lane sends,
+    past its limit, and the assignment scored 0/0. The model keeps what the report shows,
+    in arrays of its own: so many samples, channels and pixels, float32 for wide numbers."""
+    samples = np.ones((8, 2900, 2900, 1), np.int8)
+    kept = model.shown(samples)
+    assert kept.shape == (8, 242, 242, 1) and kept.dtype == np.int8 and kept.base is None
+    wide = model.shown(np.ones((20, 900, 900, 3)))
+    assert wide.shape[0] == model.PICTURES_PER_PANEL and wide.shape[-1] == 3
+    assert wide.size <= model.PANEL_VALUES and wide.dtype == np.float32
+    assert model.shown(np.ones((5, 3, 9))).shape == (5, 3, model.MAPS_PER_ARRAY)
+    few = np.array([1.0000001, 2.0])
+    assert model.shown(few).dtype == np.float64 and np.array_equal(model.shown(few), few)
+    assert model.shown(np.array(["text"])) is None and model.shown({"a": 1}) is None
+    panels = {"samples": samples, "words": np.array(["x" * 1000]), "odd": {"a": 1},
+              **{f"p{i}": np.zeros(3) for i in range(9)}}
+    figure = Figure("samples", panels, images=True)
+    assert list(figure.panels) == ["samples", "p0", "p1", "p2"]  # six looked at, 3 no numbers
+    assert figure.nbytes < 2**20
+    test = TestResult("gan: x", "gan", 0, 3, "failed", figures=[figure] * 10)
+    assert len(test.figures) == model.FIGURES_PER_TEST
+    assert len(codec.encode(model.tests_to_plain([test]))) < 4 * 2**20
+    assert "held no numbers" in html._figure(Figure("t", {"words": np.array(["x"])}))
+
+
+def test_figures_past_a_test_s_or_an_assignment_s_bytes_are_left_out_with_a_note():
+    """However many figures the tests hold, what one assignment carries is bounded; the
+    scores stay, and a test that lost a figure says so."""
+    def figure(values: int) -> Figure:
+        return Figure("f", {"yours": np.zeros(values, np.float32)})  # 4 bytes a value
+
+    tests = [TestResult(f"vae: {i}", "vae", 1, 1, "passed",
+                        figures=[figure(100), figure(100), figure(10)]) for i in range(4)]
+    model.bound_figures(tests, per_test=900, in_all=2000)
+    assert [[f.nbytes for f in t.figures] for t in tests] == \
+        [[400, 400, 40], [400, 400, 40], [40], [40]]
+    assert [t.output for t in tests[:2]] == ["", ""]
+    assert tests[2].output == ("(2 of this test's figures left out of the report: their "
+                               "arrays are too large to show)")
+    assert [t.score for t in tests] == [1, 1, 1, 1]
+
+
+def test_a_lane_s_reply_too_large_goes_without_its_figures(monkeypatch):
+    """The last resort: a reply over the lane's limit (whatever made it so) keeps every
+    score and message, and leaves the figures out, saying so."""
+    from autograder import lanes
+    from autograder.session import Outcome
+
+    big = Figure("f", {"yours": np.random.default_rng(0).random((256, 256))})
+    outcome = Outcome(tests=[TestResult("vae: a", "vae", 2, 2, "passed", figures=[big]),
+                             TestResult("vae: b", "vae", 0, 1, "failed", "wrong")],
+                      timeline=[{"assignments": ["vae"], "lane": 0, "start": 0, "end": 1}])
+    assert len(lanes._reply(outcome, {})) > 2**18
+    monkeypatch.setattr(lanes, "REPLY_BYTES", 2**18)
+    reply = codec.decode(lanes._reply(outcome, {"key": np.zeros(1000)}))
+    tests = model.tests_from_plain(reply["tests"])
+    assert [(t.score, t.figures) for t in tests] == [(2, []), (0, [])]
+    assert tests[0].output.endswith("figures were left out of the report: too large to send)")
+    assert tests[1].output == "wrong" and reply["computed"]
 
 
 def test_results_json_shows_visible_totals_only_before_publication():

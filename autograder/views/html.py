@@ -26,17 +26,19 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.results import Figure, RunResult, TestResult
-
-#: Arrays with at most this many values are written as numbers, not drawn.
-NUMBERS_UP_TO = 16
-#: Heat maps per array (channels or samples) and rows per figure: enough to see, never a wall.
-MAPS_PER_ARRAY = 4
-PANELS_PER_FIGURE = 6
-PICTURES_PER_PANEL = 16
-FIGURES_PER_TEST = 6
-#: A map wider or taller than this is drawn from every k-th value (a figure stays small).
-MAP_PIXELS = 256
+# How much a figure shows is the result model's bound on what it keeps (``results.shown``):
+# arrays of at most NUMBERS_UP_TO values are written as numbers, not drawn; heat maps per
+# array and panels per figure are enough to see, never a wall.
+from autograder.results import (
+    FIGURES_PER_TEST,
+    MAP_PIXELS,
+    MAPS_PER_ARRAY,
+    NUMBERS_UP_TO,
+    PICTURES_PER_PANEL,
+    Figure,
+    RunResult,
+    TestResult,
+)
 
 COMPARISON_NOTE = ("Yours and expected share one colour scale (the bar beside them); the "
                    "difference has its own, centred on 0. Red squares: NaN or Inf.")
@@ -137,7 +139,6 @@ def draw(tests: list[TestResult]) -> None:
         for figure in test.figures[:FIGURES_PER_TEST]:
             if not figure.drawn:
                 figure.drawn, figure.panels = _figure_or_note(figure), {}
-        del test.figures[FIGURES_PER_TEST:]
 
 
 def _figure_or_note(figure: Figure) -> str:
@@ -150,13 +151,11 @@ def _figure_or_note(figure: Figure) -> str:
 # -- figures ----------------------------------------------------------------------------
 
 def _figure(figure: Figure) -> str:
-    """The HTML of one figure: number tables and at most one picture."""
-    panels = {label: _bounded(array) for label, array in
-              list(figure.panels.items())[:PANELS_PER_FIGURE]}
-    for label, array in panels.items():
-        if array.dtype.kind not in "biuf":
-            raise ValueError(f"{label} holds {array.dtype} values, not numbers")
-    panels = {label: array.astype(np.float64) for label, array in panels.items()}
+    """The HTML of one figure: number tables and at most one picture (its panels are
+    already no larger than a figure shows: ``results.shown``)."""
+    if not figure.panels:
+        return "<p class='note'>(nothing to draw: the arrays held no numbers)</p>"
+    panels = {label: array.astype(np.float64) for label, array in figure.panels.items()}
     yours, expected = panels.get("yours"), panels.get("expected")
     if set(panels) == {"yours", "expected"} and yours.shape == expected.shape:
         if yours.size <= NUMBERS_UP_TO:
@@ -173,24 +172,6 @@ def _figure(figure: Figure) -> str:
     if drawn:
         parts.append(_img(_panels_png(drawn, figure.images), figure.title))
     return "\n".join(parts)
-
-
-def _bounded(array) -> np.ndarray:
-    """No more of ``array`` than a figure can show, taken by slicing before any copy (a
-    7900x7900 result must not cost gigabytes): the first samples and channels, and every
-    k-th value along an axis longer than ``MAP_PIXELS``."""
-    array = np.asarray(array)
-    while array.ndim > 4:
-        array = array[0]
-    if array.ndim == 4:
-        array = array[:max(MAPS_PER_ARRAY, PICTURES_PER_PANEL)]
-    if array.ndim >= 3 and array.shape[-1] > MAPS_PER_ARRAY:
-        array = array[..., :MAPS_PER_ARRAY]
-    for axis in range(array.ndim):
-        if array.shape[axis] > MAP_PIXELS:
-            step = -(-array.shape[axis] // MAP_PIXELS)
-            array = array[(slice(None),) * axis + (slice(None, None, step),)]
-    return array
 
 
 def _numbers(columns: dict[str, np.ndarray]) -> str:

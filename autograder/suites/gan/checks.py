@@ -507,9 +507,21 @@ def quality_problems(verdict: dict) -> list[str]:
     return problems
 
 
+#: Samples of the graded training run shown in the report.
+SHOWN = 8
+
+
 def learns_digits(student, figures, seed: int) -> None:
     got = student.run(probes.learns_digits, c.TRAIN_EPOCHS, c.TRAIN_BATCH, c.TRAIN_LR, seed,
-                      c.QUALITY_SAMPLES)
+                      c.QUALITY_SAMPLES, SHOWN)
+    samples = got["samples"]
+    if not isinstance(samples, np.ndarray) or samples.shape != (SHOWN, *IMAGE) \
+            or samples.dtype.kind != "f":
+        what = f"samples of shape {samples.shape} and dtype {samples.dtype}" \
+            if isinstance(samples, np.ndarray) else f"a {type(samples).__name__}"
+        raise Mismatch(f"the grader's small generator, trained by your GAN class, drew "
+                       f"{what}, not {SHOWN} float images of shape {IMAGE}: it returns "
+                       "them itself, so your code must have changed it")
     figures.add("the grader's small generator after your GAN.fit: samples (scaled to [0, 1])",
                 {"samples": (np.clip(got["samples"], -1, 1) + 1) / 2}, images=True)
     problems = quality_problems(got)
