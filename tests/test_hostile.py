@@ -72,7 +72,9 @@ EXPECTED = {
     "imports_hidden_code": (0, "nothing to copy"),
     # class 5: replies made to hurt the grader
     "forged_replies": (34 - CONV_MATRIX, "unusable reply"),
-    "ragged_values": (34 - CONV_MATRIX, "could not be checked"),
+    "ragged_values": (34 - CONV_MATRIX, "unusable result: conv_matrix(...) returned a list"),
+    # issue 24, class 4: a ragged value written straight to the reply pipe
+    "forged_ragged_reply": (34 - CONV_MATRIX, "unusable result: conv_matrix(...) returned a"),
     # class 6: resources outside the process caps
     "sysv_shared_memory": (34, ""),
     "fills_the_disk": (34, ""),
