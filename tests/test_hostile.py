@@ -23,6 +23,7 @@ import pytest
 from conftest import REPO, run_cli, run_cli_unprivileged, run_cli_without_namespaces
 
 from autograder.worker.cleanup import remove_tree
+from autograder.worker.client import UNCONFIRMED
 
 CORPUS = Path(__file__).parent / "hostile"
 ROOT = os.geteuid() == 0
@@ -214,6 +215,13 @@ def test_an_unisolated_worker_is_reported_as_such(graded_unisolated):
     notes = graded_unisolated["forged_replies"]["extra_data"]["isolation"]
     assert any(NOT_ISOLATED in note for note in notes)
     assert any("signal the grader's processes" in note for note in notes)
+
+
+@pytest.mark.slow
+def test_a_worker_that_ends_before_it_is_measured_is_not_called_isolated(graded_unisolated):
+    """os_exit_at_import ends its worker before the grader can look at it: unisolated, a
+    results.json claiming "full" isolation would be false (it could read the solutions)."""
+    assert graded_unisolated["os_exit_at_import"]["extra_data"]["isolation"] == [UNCONFIRMED]
 
 
 @pytest.mark.slow

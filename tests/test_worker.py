@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.worker.client import Limits, WorkerProcess
+from autograder.worker.client import UNCONFIRMED, Limits, WorkerProcess
 
 CALL = "autograder.probes.common:call"
 
@@ -207,3 +207,16 @@ def test_plain_subprocess_workers_when_there_is_no_zygote(worker, monkeypatch):
     assert outcome.ok and isinstance(worker._process, __import__("subprocess").Popen)
     assert call(worker, "hard_exit").error["message"].startswith(
         "the worker process ended with exit code 3")
+
+
+def test_a_worker_that_ends_at_import_is_not_reported_isolated(tmp_path):
+    """The grader measures isolation from outside once the import is over; a module that
+    ends its worker first must not leave the results claiming full isolation."""
+    module = tmp_path / "student.py"
+    module.write_text("import os\nos._exit(0)\n")
+    process = WorkerProcess("student", module, Limits(), sandbox={"hide": []})
+    try:
+        assert not process.load().ok
+        assert process.isolation_notes() == [UNCONFIRMED]
+    finally:
+        process.stop()
