@@ -35,7 +35,7 @@ ALLOWED_KINDS = frozenset("biufU")
 #: size of the structure text. All are checked before the work they bound is done: a
 #: worker's reply is decoded within its call's time limit, so a forged one must cost
 #: milliseconds, not seconds. The largest reply of the course's probes has 37 members and
-#: about 1,200 nodes; these leave room for ten times that.
+#: about 1,200 nodes; these leave room for several times that.
 MAX_DEPTH = 64
 MAX_NODES = 20_000
 MAX_MEMBERS = 256
