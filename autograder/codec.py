@@ -32,13 +32,16 @@ _ndarray, _generic = np.ndarray, np.generic
 ALLOWED_KINDS = frozenset("biufU")
 #: Bounds on what decoding will do, whatever the bytes say: nesting, structure nodes
 #: (every node is a JSON object, so a count of "{" bounds them), array members, and the
-#: size of the structure text. Recorded values and reference caches pass larger ones.
+#: size of the structure text. All are checked before the work they bound is done: a
+#: worker's reply is decoded within its call's time limit, so a forged one must cost
+#: milliseconds, not seconds. The largest reply of the course's probes has 37 members and
+#: about 1,200 nodes; these leave room for several times that.
 MAX_DEPTH = 64
-MAX_NODES = 200_000
-MAX_MEMBERS = 10_000
-MAX_TREE_BYTES = 8 * 2**20
+MAX_NODES = 20_000
+MAX_MEMBERS = 256
+MAX_TREE_BYTES = 2**20
 #: for files the grader wrote itself (recorded values, a batch's reference cache)
-TRUSTED_LIMITS = {"max_nodes": 10**7, "max_members": 10**6}
+TRUSTED_LIMITS = {"max_nodes": 10**7, "max_members": 10**6, "max_tree_bytes": 2**30}
 #: Fixed member timestamps make the encoding byte-for-byte reproducible.
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _TREE = "__tree__"
@@ -62,14 +65,14 @@ def encode(obj: Any) -> bytes:
 
 
 def decode(data: bytes, *, max_bytes: int = 512 * 2**20, max_nodes: int = MAX_NODES,
-           max_members: int = MAX_MEMBERS) -> Any:
+           max_members: int = MAX_MEMBERS, max_tree_bytes: int = MAX_TREE_BYTES) -> Any:
     """Rebuild the object from ``encode``'s bytes; raise ``CodecError`` on anything odd.
 
     Work and memory are bounded by the limits, whatever the bytes hold; no other
     exception escapes (a hostile worker's reply is only ever a failed test).
     """
     try:
-        return _decode(data, max_bytes, max_nodes, max_members)
+        return _decode(data, max_bytes, max_nodes, max_members, max_tree_bytes)
     except CodecError:
         raise
     except (RecursionError, MemoryError, ValueError, TypeError, KeyError, IndexError,
@@ -78,7 +81,8 @@ def decode(data: bytes, *, max_bytes: int = 512 * 2**20, max_nodes: int = MAX_NO
                          f"{str(error)[:200]})") from None
 
 
-def _decode(data: bytes, max_bytes: int, max_nodes: int, max_members: int) -> Any:
+def _decode(data: bytes, max_bytes: int, max_nodes: int, max_members: int,
+            max_tree_bytes: int) -> Any:
     if len(data) > max_bytes:
         raise CodecError(f"message of {len(data)} bytes exceeds the {max_bytes}-byte limit")
     # Counted before zipfile builds an object per member (200,000 members take seconds).
@@ -96,8 +100,8 @@ def _decode(data: bytes, max_bytes: int, max_nodes: int, max_members: int) -> An
     if _TREE + ".npy" not in names:
         raise CodecError("message has no structure member")
     tree_info = archive.getinfo(_TREE + ".npy")
-    if tree_info.file_size > max(MAX_TREE_BYTES, max_nodes * 64):
-        raise CodecError("structure member is too large")
+    if tree_info.file_size > max_tree_bytes:  # before it is read, let alone parsed
+        raise CodecError(f"structure member is larger than {max_tree_bytes} bytes")
     tree_bytes = _read_member(archive, _TREE + ".npy")
     if tree_bytes.dtype != np.uint8 or tree_bytes.ndim != 1:
         raise CodecError("structure member has the wrong type")

@@ -29,6 +29,7 @@ from autograder.compare import Mismatch
 from autograder.errors import ReferenceFailure, StudentFailure
 from autograder.handles import probe_name
 from autograder.probes import common
+from autograder.probes.convert import BadResult, as_array, as_int
 from autograder.results import Figure, TestResult
 
 CONTEXT = pytest.StashKey["GradingContext"]()
@@ -213,10 +214,21 @@ class BoundStudent:
 
     def call(self, function: str, *args, **kwargs) -> np.ndarray:
         """``np.asarray(module.function(*args, **kwargs))``."""
-        return self.run(common.call, function, *args, **kwargs)
+        return _received(as_array, self.run(common.call, function, *args, **kwargs), function)
 
     def call_int(self, function: str, *args, **kwargs) -> int:
-        return self.run(common.call_int, function, *args, **kwargs)
+        return _received(as_int, self.run(common.call_int, function, *args, **kwargs),
+                         function)
+
+
+def _received(convert: Callable, value: Any, function: str) -> Any:
+    """``value`` converted again on the grader's side: the worker converted it already, but
+    a forged reply skips the worker's conversion (a ragged list where an array belongs).
+    What cannot be converted is the student's unusable result, as in the worker."""
+    try:
+        return convert(value, what=f"{function}(...)")
+    except BadResult as error:
+        raise StudentFailure(f"unusable result: {error}") from None
 
 
 class BoundReference:

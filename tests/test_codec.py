@@ -114,8 +114,50 @@ def test_forged_messages_are_codec_errors_within_bounds(tree, members):
 
 
 def test_trusted_files_may_hold_more_nodes_than_a_reply():
-    values = {f"key{i}": i for i in range(250_000)}
+    values = {f"key{i}": i for i in range(codec.MAX_NODES + 5_000)}
     data = codec.encode(values)
     with pytest.raises(codec.CodecError, match="nodes"):
         codec.decode(data)
     assert codec.decode(data, **codec.TRUSTED_LIMITS) == values
+
+
+def _at_the_bounds() -> dict[str, bytes]:
+    """Forged replies as costly as the bounds let through: every member referenced, every
+    node a dictionary, a structure text of flat numbers, one of many short keys."""
+    members, nodes, size = codec.MAX_MEMBERS, codec.MAX_NODES, codec.MAX_TREE_BYTES
+    return {
+        "members": _message('{"l": [' + ",".join(f'{{"a": "{i}"}}' for i in range(members))
+                            + "]}", members),
+        "nodes": _message('{"l": [' + ",".join(['{"v": 0}'] * (nodes - 1)) + "]}"),
+        "flat numbers": _message('{"v": [' + ",".join(["0"] * (size // 2 - 8)) + "]}"),
+        "keys": _message('{"d": {' + ",".join(f'"{i}": {{"v": 0}}' for i in range(nodes - 1))
+                         + "}}"),
+    }
+
+
+@pytest.mark.parametrize("case", ["members", "nodes", "flat numbers", "keys"])
+def test_a_forged_reply_at_the_bounds_costs_milliseconds(case):
+    """A reply is decoded within its call's time limit (5 s, or 1 s at --time-scale 0.2):
+    the bounds are checked before the work, so the costliest reply they let through takes
+    tens of milliseconds (10,000 referenced members took 5 s; 8 MiB of numbers, 2 s)."""
+    data = _at_the_bounds()[case]
+    started = time.monotonic()
+    try:
+        codec.decode(data)
+    except codec.CodecError:
+        pass
+    assert time.monotonic() - started < 0.5
+
+
+def test_a_reply_with_one_bound_too_many_is_refused_before_it_is_read(monkeypatch):
+    """Each bound is checked before the work it bounds: no member is read, no JSON parsed."""
+    members, nodes = codec.MAX_MEMBERS, codec.MAX_NODES
+    monkeypatch.setattr(codec, "_read_member", lambda *a: pytest.fail("a member was read"))
+    with pytest.raises(codec.CodecError, match="members"):
+        codec.decode(_message('{"v": 1}', members + 1))
+    monkeypatch.undo()
+    monkeypatch.setattr(codec.json, "loads", lambda *a: pytest.fail("the JSON was parsed"))
+    with pytest.raises(codec.CodecError, match="nodes"):
+        codec.decode(_message('{"l": [' + ",".join(['{"v": 0}'] * nodes) + "]}"))
+    with pytest.raises(codec.CodecError, match="larger than"):
+        codec.decode(_message('{"v": "' + "x" * codec.MAX_TREE_BYTES + '"}'))

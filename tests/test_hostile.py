@@ -23,6 +23,7 @@ import pytest
 from conftest import REPO, run_cli, run_cli_unprivileged, run_cli_without_namespaces
 
 from autograder.worker.cleanup import remove_tree
+from autograder.worker.client import UNCONFIRMED
 
 CORPUS = Path(__file__).parent / "hostile"
 ROOT = os.geteuid() == 0
@@ -72,7 +73,9 @@ EXPECTED = {
     "imports_hidden_code": (0, "nothing to copy"),
     # class 5: replies made to hurt the grader
     "forged_replies": (34 - CONV_MATRIX, "unusable reply"),
-    "ragged_values": (34 - CONV_MATRIX, "could not be checked"),
+    "ragged_values": (34 - CONV_MATRIX, "unusable result: conv_matrix(...) returned a list"),
+    # issue 24, class 4: a ragged value written straight to the reply pipe
+    "forged_ragged_reply": (34 - CONV_MATRIX, "unusable result: conv_matrix(...) returned a"),
     # class 6: resources outside the process caps
     "sysv_shared_memory": (34, ""),
     "fills_the_disk": (34, ""),
@@ -218,6 +221,13 @@ def test_an_unisolated_worker_is_reported_as_such(graded_unisolated):
     notes = graded_unisolated["forged_replies"]["extra_data"]["isolation"]
     assert any(NOT_ISOLATED in note for note in notes)
     assert any("signal the grader's processes" in note for note in notes)
+
+
+@pytest.mark.slow
+def test_a_worker_that_ends_before_it_is_measured_is_not_called_isolated(graded_unisolated):
+    """os_exit_at_import ends its worker before the grader can look at it: unisolated, a
+    results.json claiming "full" isolation would be false (it could read the solutions)."""
+    assert graded_unisolated["os_exit_at_import"]["extra_data"]["isolation"] == [UNCONFIRMED]
 
 
 @pytest.mark.slow

@@ -209,3 +209,60 @@ def test_a_hostile_submission_through_the_real_grader_gives_valid_views(tmp_path
     for name in ("report.html", "report.md"):
         _assert_no_controls((out / name).read_bytes().decode("utf-8"))
     assert "## Autograder: evil\\`\\`\\`\\\\x1b\\[2J — 0 / 34" in (out / "report.md").read_text()
+
+
+#: Folder and file names a student chooses: each tries to end a code block or a line and
+#: write Markdown of its own; the last two are addresses GitHub's Markdown would link.
+HOSTILE_NAMES = ["alice```\n# pwned\n```", "bob~~~\n# pwned\n~~~", "# heading",
+                 "[link](https://example.com)", "![image](x.png)", "````` five\n\n# h",
+                 "<details><summary>x</summary>", "www.example.com", "ta@example.com"]
+
+
+def _made_by_markdown(page: str) -> list[tuple[str, str]]:
+    """Every heading, link, image and raw HTML that CommonMark (with tables) reads."""
+    from markdown_it import MarkdownIt
+
+    def walk(tokens):
+        for token in tokens:
+            yield token
+            yield from walk(token.children or [])
+
+    return [(token.type, token.tag or token.content) for token in walk(
+        MarkdownIt("commonmark").enable("table").parse(page))
+        if token.type in ("heading_open", "link_open", "image", "html_inline", "html_block")]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_a_hostile_name_is_only_text_in_report_md_and_the_class_summary(name, tmp_path):
+    """Whatever a student names their folder or files, report.md and a batch's summary.md
+    hold the headings, links and HTML the views write, and not one more; and none of the
+    bare addresses that GitHub's Markdown links (www.host, user@host) is left unescaped."""
+    from autograder import batch
+    from autograder.gradebook import Gradebook
+
+    failed = TestResult(name="conv_as_matrix: lecture example", assignment="conv_as_matrix",
+                        score=0, max_score=2, status="failed",
+                        output=f"The submission holds: {name}, {name}.py")
+    report = markdown.render(RunResult(submission=name, tests=[failed],
+                                       output=f"{name}.ipynb graded as conv_as_matrix.py"))
+    assert _made_by_markdown(report) == [
+        ("heading_open", "h2"), ("heading_open", "h3"),
+        ("html_block", "<details><summary>conv_as_matrix: lecture example</summary>\n"),
+        ("html_block", "</details>\n")]
+    book = Gradebook(tmp_path / "gradebook.csv", ["conv_as_matrix"])
+    book.add(name, {"conv_as_matrix": (2, 34)}, "graded", 1.0)
+    summary = batch.class_summary(book)
+    assert _made_by_markdown(summary) == [("heading_open", "h2")]
+    for page in (report, summary):
+        text = _outside_code_blocks(page)
+        assert "www." not in text and not re.search(r"(?<!\\)@", text)
+
+
+def _outside_code_blocks(page: str) -> str:
+    """The lines of ``page`` that no fenced code block holds (there nothing is linked)."""
+    from markdown_it import MarkdownIt
+
+    inside = {line for token in MarkdownIt("commonmark").parse(page) if token.type == "fence"
+              for line in range(*token.map)}
+    return "\n".join(line for number, line in enumerate(page.splitlines())
+                     if number not in inside)

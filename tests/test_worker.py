@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.worker.client import Limits, WorkerProcess
+from autograder.worker.client import UNCONFIRMED, Limits, WorkerProcess
 
 CALL = "autograder.probes.common:call"
 
@@ -224,3 +224,16 @@ def test_an_unreadable_sandbox_is_reported_unconfirmed_not_as_the_outer_process(
     assert client.student_process(outer) is None
     assert client.isolation_facts(outer) == [
         "the grader could not inspect the worker process to confirm its isolation"]
+
+
+def test_a_worker_that_ends_at_import_is_not_reported_isolated(tmp_path):
+    """The grader measures isolation from outside once the import is over; a module that
+    ends its worker first must not leave the results claiming full isolation."""
+    module = tmp_path / "student.py"
+    module.write_text("import os\nos._exit(0)\n")
+    process = WorkerProcess("student", module, Limits(), sandbox={"hide": []})
+    try:
+        assert not process.load().ok
+        assert process.isolation_notes() == [UNCONFIRMED]
+    finally:
+        process.stop()

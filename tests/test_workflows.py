@@ -242,3 +242,38 @@ def test_the_workflow_gives_the_gradebook_of_batch(tmp_path):
     assert from_batch["one"]["max_total"] == from_batch["all"]["max_total"] == "98"
     assert from_batch["one"]["total"] == "34"  # not 34/34: the modules not submitted count
     assert "## Class grades (3 students)" in (merge / ".step_summary").read_text()
+
+
+# -- the student repositories' workflow ---------------------------------------------------
+
+#: File and folder names a student's repository may hold: each tries to end a code block
+#: and write Markdown of its own.
+HOSTILE_NAMES = ["alice```\n# pwned\n```", "bob~~~\n# pwned\n~~~", "# heading",
+                 "[link](https://example.com)", "````` five", "\n```\n[x](y)\n```"]
+
+
+@pytest.mark.parametrize("found", [True, False], ids=["report", "no-module"])
+def test_no_file_name_leaves_the_classroom_job_summary_code_block(tmp_path, found):
+    """The classroom workflow shows `autograder check`'s report as the job summary, in a
+    code block: the repository's file names in it stay there, as text."""
+    from markdown_it import MarkdownIt
+
+    from autograder.results import RunResult, TestResult
+    from autograder.views import table
+
+    listing = "The submission holds: " + ", ".join(HOSTILE_NAMES)
+    run = RunResult(submission="../submission", output=listing, tests=[TestResult(
+        name="conv_as_matrix: lecture example", assignment="conv_as_matrix", score=0,
+        max_score=2, status="failed", output=listing)])
+    report = table.render(run) + "\n"
+    if found:
+        (tmp_path / "check.txt").write_text(report)
+    step, = [s for s in steps_of(REPO / "ci" / "github-classroom.yml")
+             if s.get("name") == "Job summary"]
+    summary = tmp_path / "summary.md"
+    subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+                   cwd=tmp_path, env=dict(os.environ, GITHUB_STEP_SUMMARY=str(summary)),
+                   check=True)
+    tokens = MarkdownIt("commonmark").parse(summary.read_text())
+    assert [token.type for token in tokens] == ["fence"]
+    assert tokens[0].content == (report if found else "no assignment module found\n")

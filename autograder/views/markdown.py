@@ -14,8 +14,9 @@ from pathlib import Path
 from autograder.results import RunResult
 
 ICONS = {"passed": "✅", "failed": "❌", "error": "⚠️"}
-#: ASCII punctuation that can start Markdown syntax or raw HTML inside a line.
-_SYNTAX = re.compile(r"([\\`*_\[\]<>|~&!#])")
+#: ASCII punctuation that can start Markdown syntax or raw HTML inside a line; and "." and
+#: "@", with which GitHub's Markdown makes links of bare www.host and user@host names.
+_SYNTAX = re.compile(r"([\\`*_\[\]<>|~&!#.@])")
 
 
 def render(run: RunResult) -> str:

@@ -140,8 +140,12 @@ class WorkerProcess:
             self._load_outcome = self._await_reply(
                 self._load_deadline, "while importing the module", self.limits.import_seconds)
             self._load_outcome.seconds = time.monotonic() - started
-            if self.sandbox is not None and self._load_outcome.ok:
-                self._isolation = isolation_facts(self._process.pid)
+            if self.sandbox is not None:
+                # Measured whatever the import did: a worker that ended itself before the
+                # grader could look at it is not confirmed isolated, never called isolated.
+                alive = self._process is not None and self._process.poll() is None
+                self._isolation = isolation_facts(self._process.pid) if alive \
+                    else [UNCONFIRMED]
         return self._load_outcome
 
     def run(self, probe: str, args: tuple, kwargs: dict, *, seed: int,
@@ -366,6 +370,9 @@ _SHARED_NAMESPACE = {
 }
 
 
+UNCONFIRMED = "the grader could not inspect the worker process to confirm its isolation"
+
+
 def isolation_facts(pid: int) -> list[str]:
     """What the worker ``pid`` is not isolated from, read from /proc by the grader."""
     target = student_process(pid)
@@ -376,7 +383,7 @@ def isolation_facts(pid: int) -> list[str]:
         status = Path(f"/proc/{target}/status").read_text()
         uid = int(status.split("Uid:")[1].split()[1])  # effective
     except (OSError, IndexError, ValueError):
-        return ["the grader could not inspect the worker process to confirm its isolation"]
+        return [UNCONFIRMED]
     if uid == os.geteuid():
         notes.append("the worker ran as the grader's own user id")
     if not _filtered(status):

@@ -157,7 +157,9 @@ def describe_error(error: BaseException, source_dir: Path | None) -> dict:
         "category": category,
         "type": type(error).__name__,
         "message": message,
-        "traceback": "".join(traceback.format_list(frames[-6:])),
+        # The end of it, bounded as the message is: a reply stays far inside the codec's
+        # bounds however long the student's source lines are.
+        "traceback": "".join(traceback.format_list(frames[-6:]))[-8000:],
     }
 
 
