@@ -25,8 +25,6 @@ import sys
 import tempfile
 
 NOBODY = 65534
-
-
 COURSE = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 
 
@@ -139,6 +137,7 @@ def main() -> None:
         del sys.argv[1]
         without_user_namespaces()
     open_the_way(needed_paths())
+    os.chdir(os.getcwd())  # the working folder as shown, not the one now covered
     home = tempfile.mkdtemp(prefix="nobody-home-")
     os.chown(home, NOBODY, NOBODY)
     os.setgroups([])
