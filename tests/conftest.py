@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import site
 import subprocess
 import sys
 from pathlib import Path
@@ -37,6 +38,30 @@ def run_cli_without_namespaces(*args: str, cwd: Path = REPO, timeout: float = 60
     worker cannot be isolated at all (tests/unprivileged.py --no-user-namespaces)."""
     return run_cli_unprivileged("--no-user-namespaces", *args, cwd=cwd, timeout=timeout,
                                 background=background)
+
+
+def python_stand_in(path: Path, *flags: str) -> Path:
+    """An executable ``path`` that runs this interpreter (with ``flags``): the ``python``
+    a test puts on PATH. Not a symlink: from outside its virtual environment, a link to a
+    venv's python starts the interpreter the venv was made from, without the venv's
+    packages."""
+    path.write_text(f'#!/bin/sh\nexec "{sys.executable}" {" ".join(flags)} "$@"\n')
+    path.chmod(0o755)
+    return path
+
+
+def see_this_interpreters_packages(venv: Path) -> None:
+    """Let the virtual environment ``venv`` (made, or about to be made, by this
+    interpreter) see the packages this interpreter sees, as a TA's machine would offer them
+    to a download. ``venv --system-site-packages`` alone shows the packages of the base
+    interpreter, which are this one's only when the suite runs outside a venv: a venv made
+    by a venv's python is made from its base. A .pth file in the venv's site-packages adds
+    this interpreter's, after the venv's own."""
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    folder = venv / "lib" / version / "site-packages"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "suite-interpreter.pth").write_text(
+        "".join(f"{path}\n" for path in site.getsitepackages()))
 
 
 def _run(command: list[str], cwd: Path, timeout: float, background: bool):

@@ -19,7 +19,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, REPO, run_cli
+from conftest import EXAMPLES, REPO, python_stand_in, run_cli, see_this_interpreters_packages
 
 from autograder.gradescope_bundle import SUPPORTED_PYTHONS
 
@@ -49,6 +49,13 @@ def venv(python: str, folder: Path, *flags: str) -> Path:
     completed = run([python, "-m", "venv", *flags, folder])
     assert completed.returncode == 0, completed.stderr
     return folder / "bin" / "python"
+
+
+def venv_with_this_interpreters_packages(folder: Path) -> Path:
+    """A fresh venv by this interpreter that sees its packages (nothing to download)."""
+    python = venv(sys.executable, folder, "--system-site-packages")
+    see_this_interpreters_packages(folder)
+    return python
 
 
 # -- the requirements on every supported Python ----------------------------------------------
@@ -99,7 +106,7 @@ def emulated_autograder(tmp_path: Path, names: list[str]) -> tuple[Path, dict]:
     (stand_ins / "apt-get").write_text(f'#!/bin/sh\necho "$*" >> "{tmp_path}/apt.log"\n')
     (stand_ins / "apt-get").chmod(0o755)
     # What `apt-get install python3.11` would have put on PATH: this interpreter.
-    (stand_ins / "python3.11").symlink_to(sys.executable)
+    python_stand_in(stand_ins / "python3.11")
     environment = dict(os.environ, AUTOGRADER_ROOT=str(root), PIP_NO_INDEX="1",
                        PATH=f"{stand_ins}:{os.environ['PATH']}")
     return root, environment
@@ -117,6 +124,7 @@ def test_gradescope_bundle_sets_up_and_grades_in_an_emulated_autograder_folder(t
     assert (root / "source" / "autograder" / "suites" / "conv_as_matrix" /
             "test_hidden.py").is_file()
     image_python = interpreter("3.10") or sys.executable
+    see_this_interpreters_packages(root / "venv")  # the venv setup.sh makes
     completed = run([root / "source" / "setup.sh"], env=dict(
         environment, AUTOGRADER_SETUP_PYTHON=image_python,
         AUTOGRADER_VENV_FLAGS="--system-site-packages"))
@@ -190,7 +198,7 @@ def test_plain_pip_install_grades_from_any_folder_and_the_release_checks(tmp_pat
     for name in ("autograder", "pyproject.toml", "README.md", "requirements.txt"):
         (shutil.copytree if (REPO / name).is_dir() else shutil.copyfile)(
             REPO / name, kit / name)
-    python = venv(sys.executable, tmp_path / "venv", "--system-site-packages")
+    python = venv_with_this_interpreters_packages(tmp_path / "venv")
     install(python, kit)
     autograder = python.parent / "autograder"
     elsewhere = tmp_path / "elsewhere"
@@ -217,7 +225,7 @@ def test_plain_pip_install_grades_from_any_folder_and_the_release_checks(tmp_pat
 
     release = tmp_path / "release"
     assert run_cli("release", str(release)).returncode == 0
-    student = venv(sys.executable, tmp_path / "student-venv", "--system-site-packages")
+    student = venv_with_this_interpreters_packages(tmp_path / "student-venv")
     install(student, release)
     checked = run([student.parent / "autograder", "check", "conv_as_matrix"], cwd=release)
     assert checked.returncode == 0, checked.stderr

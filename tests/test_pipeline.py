@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import EXAMPLES, REPO, run_cli
+from conftest import EXAMPLES, REPO, run_cli, see_this_interpreters_packages
 
 from autograder import assignments as registry
 from autograder import paths
@@ -161,6 +161,7 @@ def test_check_runs_inside_an_assignment_folder_after_the_readme_set_up(release,
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)],
                    check=True)
+    see_this_interpreters_packages(venv)
     python = str(venv / "bin" / "python")
     installed = subprocess.run([python, "-m", "pip", "install", "-q", "-e", ".", "--no-deps",
                                 "--no-build-isolation", "--no-index"], cwd=copy,

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+
+
+import sys
 import time
 from pathlib import Path
 
@@ -237,3 +240,28 @@ def test_a_worker_that_ends_at_import_is_not_reported_isolated(tmp_path):
         assert process.isolation_notes() == [UNCONFIRMED]
     finally:
         process.stop()
+
+
+def test_a_virtual_environment_inside_the_course_is_shown_to_the_worker(tmp_path, monkeypatch):
+    """A TA's .venv in the checkout: does the worker see its packages (without them every
+    submission fails at `import numpy`) and still nothing else of the course, even where
+    the venv is the course folder itself?"""
+    from autograder import paths
+    from autograder.worker.main import worker_side_folders
+
+    course = tmp_path.resolve() / "course"
+    for name in ("solutions", "data", "tests"):
+        (course / name).mkdir(parents=True)
+    venv = course / ".venv"
+    packages = venv / "lib" / "python3.11" / "site-packages"
+    packages.mkdir(parents=True)
+    monkeypatch.setenv(paths.COURSE_VARIABLE, str(course))
+    monkeypatch.setattr(sys, "path", [str(course), str(course / "tests"), str(packages)])
+    monkeypatch.setattr(sys, "prefix", str(venv))
+    shown = worker_side_folders(tmp_path / "scratch")
+    assert str(venv) in shown and str(packages) in shown
+    assert not {str(course), str(course / "tests"), str(course / "solutions")} & set(shown)
+    monkeypatch.setattr(sys, "path", [str(course / "solutions"), str(course / "tests")])
+    monkeypatch.setattr(sys, "prefix", str(course))  # python -m venv . in the checkout
+    assert [p for p in worker_side_folders(tmp_path / "scratch") if p.startswith(str(course))] \
+        == [str(course / "data")]

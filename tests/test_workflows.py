@@ -17,12 +17,11 @@ import re
 import shlex
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import EXAMPLES, REPO, run_cli
+from conftest import EXAMPLES, REPO, python_stand_in, run_cli
 
 from autograder.cli import build_parser
 
@@ -118,7 +117,7 @@ class Runner:
         self.artifacts = root / "artifacts"
         self.bin = root / "bin"
         self.bin.mkdir(parents=True)
-        (self.bin / "python").symlink_to(sys.executable)
+        python_stand_in(self.bin / "python")
 
     def job(self, name: str) -> list[dict]:
         """Every run of job ``name`` (one per matrix entry); each its workspace and outputs."""
@@ -200,9 +199,7 @@ def test_the_listing_needs_only_the_standard_library_and_fails_loudly(tmp_path):
         folder.mkdir(exist_ok=True)
         runner = Runner(WORKFLOW, tmp_path / f"run-{folder.name}", folder, {})
         # python -S: no site-packages, so numpy, keras and yaml cannot be imported.
-        (runner.bin / "python").unlink()
-        (runner.bin / "python").write_text(f'#!/bin/sh\nexec "{sys.executable}" -S "$@"\n')
-        (runner.bin / "python").chmod(0o755)
+        python_stand_in(runner.bin / "python", "-S")
         assert subprocess.run([runner.bin / "python", "-c", "import numpy"],
                               capture_output=True).returncode != 0
         if expected is None:

@@ -100,16 +100,23 @@ class Worker:
 def worker_side_folders(scratch: Path) -> list[str]:
     """What a sandboxed worker may read besides its scratch folder: the Python installation,
     the grader's package and data/. A path entry that would show more (the course folder,
-    the folder of all submissions, "/") is left out."""
+    the folder of all submissions, "/") is left out, and so is one inside the course
+    (solutions/, tests/), unless it lies in the grader's virtual environment: a TA's
+    ``.venv`` in the checkout holds the packages the worker imports, and nothing of the
+    course."""
     from autograder import paths as grader_paths
 
     root = os.path.realpath(grader_paths.ROOT)
     allowed = [os.path.realpath(grader_paths.PACKAGE), os.path.realpath(grader_paths.DATA)]
     private = [root, os.path.realpath(scratch)]
+    # The grader's own folders inside the course; its venv, unless that holds the course.
+    environment = os.path.realpath(sys.prefix)
+    holds_private = any(_within(p, environment) for p in private)
+    own = [*allowed] if holds_private else [*allowed, environment]
     for path in [sys.base_prefix, sys.prefix, *[p for p in sys.path if p]]:
         real = os.path.realpath(path)
         shows_private = real == "/" or any(_within(p, real) for p in private)
-        inside_course = _within(real, root) and not any(_within(real, a) for a in allowed)
+        inside_course = _within(real, root) and not any(_within(real, a) for a in own)
         if not shows_private and not inside_course:
             allowed.append(real)
     return allowed
