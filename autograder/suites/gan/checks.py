@@ -126,6 +126,12 @@ def generator_shapes(student, rng: np.random.Generator, noise_dim: int | None,
     if shape != (n, *IMAGE):
         raise Mismatch(f"{call} on noise of shape {noise.shape} gives images of shape {shape}, "
                        f"expected {(n, *IMAGE)}")
+    images = got["output"].astype(np.float64)
+    spread = float(np.max(np.abs(images - images[:1]))) if images.size else 0.0
+    if not spread > c.MIN_NOISE_EFFECT:  # random weights: other noise, other images
+        raise Mismatch(f"{call} gives the same image for {n} different noise vectors (they "
+                       f"differ by at most {spread:.3g}); the image must depend on the noise, "
+                       "or the GAN can only ever paint one picture")
 
 
 def generator_range(student, rng: np.random.Generator, n: int = 16,
@@ -149,12 +155,15 @@ def generator_range(student, rng: np.random.Generator, n: int = 16,
 
 def generator_upsamples(student, noise_dim: int = 16) -> None:
     layers = student.run(probes.generator_layers, noise_dim)
-    upsampling = [layer for layer in layers if layer["class"] == "Conv2DTranspose"
-                  and _grows(layer)]
-    if not upsampling:
+    # By the Keras computation a layer runs (keras_class), not by its class name.
+    transposed = [layer for layer in layers if layer.get("keras_class") == "Conv2DTranspose"]
+    if not any(_grows(layer) for layer in transposed):
         kinds = [layer["class"] for layer in layers]
-        transposed = [layer for layer in layers if layer["class"] == "Conv2DTranspose"]
+        disguised = any(layer["class"] == "Conv2DTranspose" for layer in layers) \
+            and not transposed
         why = ("its Conv2DTranspose layers keep the size (use strides=2)" if transposed
+               else "its Conv2DTranspose is a layer class of your own with that name, not "
+               "keras.layers.Conv2DTranspose" if disguised
                else "it has no Conv2DTranspose layer")
         raise Mismatch(f"build_generator({noise_dim}) must upsample its feature maps with "
                        f"Conv2DTranspose (7 -> 14 -> 28), but {why}; its layers: {kinds}")
@@ -214,6 +223,10 @@ def sample_noise_statistics(student, seed: int, batch_size: int = 1000) -> None:
     if tuple(draws.shape) != want:
         raise Mismatch(f"{what} has shape {tuple(draws.shape)}, expected {want}")
     values = draws.astype(np.float64).ravel()
+    bad = int(np.sum(~np.isfinite(values)))
+    if bad:  # one NaN makes every statistic NaN, and NaN passes every "> limit" test
+        raise Mismatch(f"{what} holds {bad} NaN or Inf value(s); standard-normal draws are "
+                       "finite numbers")
     mean, std = float(values.mean()), float(values.std())
     tails = float(np.mean(np.abs(values) > 2))
     if abs(mean) > 0.05 or abs(std - 1) > 0.05 or not 0.03 < tails < 0.065:

@@ -11,6 +11,9 @@ from __future__ import annotations
 DEFAULT_NOISE_DIM = 64
 #: A tanh generator on large noise reaches far below and above 0 with random weights.
 RANGE_REACH = 0.05
+#: A generator with random weights maps different noise to images that differ by far more
+#: than this (float32 rounding); one that ignores its noise gives identical images.
+MIN_NOISE_EFFECT = 1e-4
 
 # -- one train_step on the grader's small models --------------------------------------------
 #: Different learning rates, so that swapped optimizers change the result.
