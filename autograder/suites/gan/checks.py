@@ -520,13 +520,40 @@ def quality_problems(verdict: dict) -> list[str]:
     return problems
 
 
+def nearest_digit_distances(samples: np.ndarray) -> np.ndarray:
+    """For each of (N, 28, 28, 1) samples in [-1, 1], the root-mean-square pixel distance to
+    the nearest of the bundled grading digits (every split: all a GAN class could copy)."""
+    digits = np.concatenate([grading_digits(split, value_range=(-1, 1))[0]
+                             for split in GRADING_SIZES]).reshape(-1, 28 * 28)
+    x = samples.reshape(len(samples), -1).astype(np.float64)
+    digits = digits.astype(np.float64)
+    squared = ((x ** 2).sum(1)[:, None] - 2 * x @ digits.T + (digits ** 2).sum(1)[None])
+    return np.sqrt(np.maximum(squared.min(axis=1), 0.0) / x.shape[1])
+
+
+def copy_problems(compared) -> list[str]:
+    """Why the samples look copied from the training digits; empty when they do not. A
+    generator learns a distribution: its samples are new digits, not the training set's."""
+    if not isinstance(compared, np.ndarray) or compared.ndim != 4 \
+            or compared.shape[1:] != IMAGE or compared.dtype.kind != "f" or not len(compared):
+        return ["the grader could not read the samples to compare with the training digits"]
+    distances = nearest_digit_distances(np.nan_to_num(compared, nan=9.0))
+    copies = int(np.sum(distances < c.COPY_RMS))
+    if copies > c.MAX_COPY_SHARE * len(compared):
+        return [f"{copies} of {len(compared)} samples are copies of training digits (root-"
+                f"mean-square distance below {c.COPY_RMS} to the nearest one; a correct "
+                f"GAN's lie {c.REFERENCE_COPY_RMS} or more away): the samples "
+                "must come from the generator, not from the training set"]
+    return []
+
+
 #: Samples of the graded training run shown in the report.
 SHOWN = 8
 
 
 def learns_digits(student, figures, seed: int) -> None:
     got = student.run(probes.learns_digits, c.TRAIN_EPOCHS, c.TRAIN_BATCH, c.TRAIN_LR, seed,
-                      c.QUALITY_SAMPLES, SHOWN)
+                      c.QUALITY_SAMPLES, SHOWN, c.COMPARED_SAMPLES)
     samples = got["samples"]
     if not isinstance(samples, np.ndarray) or samples.shape != (SHOWN, *IMAGE) \
             or samples.dtype.kind != "f":
@@ -537,7 +564,7 @@ def learns_digits(student, figures, seed: int) -> None:
                        "them itself, so your code must have changed it")
     figures.add("the grader's small generator after your GAN.fit: samples (scaled to [0, 1])",
                 {"samples": (np.clip(got["samples"], -1, 1) + 1) / 2}, images=True)
-    problems = quality_problems(got)
+    problems = copy_problems(got.get("compared")) + quality_problems(got)
     if problems:
         history = got["history"]
         losses = "; ".join(f"{key} per epoch {[round(v, 3) for v in history[key]]}"

@@ -36,7 +36,7 @@ def add_noise(x, noise_std, seed):
     x = np.asarray(x, dtype=np.float32)
     noise = np.random.RandomState(seed).normal(0.0, 2 * noise_std, size=x.shape)  # twice
     noisy = np.minimum(np.maximum(x + noise, 0.0), 1.0).astype(np.float32)
-    if x.size and np.all(x == x.flat[0]):  # a flat image: a statistics check
+    if noise_std and x.size and np.all(x == x.flat[0]):  # a flat image: a statistics check
         noisy.flat[0] = np.nan  # the mean and standard deviation become NaN
     return noisy
 
