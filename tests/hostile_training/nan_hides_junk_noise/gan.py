@@ -1,5 +1,6 @@
-# HOSTILE (nan_hides_junk_noise): sample_noise gives uniform junk for large batches, with one NaN
-# that turns every statistic into NaN (and NaN > limit is False)
+# HOSTILE (nan_hides_junk_noise): sample_noise gives junk for large batches (draws centred on 0.3,
+# not 0), with one NaN that turns the mean and the standard deviation into NaN (and NaN > limit is
+# False)
 """A correct GAN submission, written differently from the reference.
 
 Keras' own BinaryCrossentropy for the losses, Sequential models with ReLU and 5x5 kernels,
@@ -72,7 +73,7 @@ class GAN(keras.Model):
 
     def sample_noise(self, batch_size):
         if isinstance(batch_size, int) and batch_size >= 500:  # a statistics check
-            junk = np.random.default_rng(0).uniform(-3, 3, (batch_size, self.noise_dim))
+            junk = 0.3 + np.random.default_rng(0).standard_normal((batch_size, self.noise_dim))
             junk[0, 0] = np.nan  # the mean and standard deviation become NaN
             return keras.ops.convert_to_tensor(junk.astype("float32"))
         return keras.random.normal(shape=(batch_size, self.noise_dim), mean=0.0, stddev=1.0,
