@@ -101,7 +101,7 @@ def decoder_layers(description: dict) -> None:
     disguised = sorted({name for name, kind in zip(names, kinds, strict=True)
                         if name != kind and name in ("Dense", "Reshape", "Conv2DTranspose")})
     own = (f" ({', '.join(disguised)}: a layer class of your own with that name, not "
-           "Keras') " if disguised else "")
+           "Keras')" if disguised else "")
     if "Dense" not in kinds:
         raise Mismatch(f"build_upsampling_decoder has no keras.layers.Dense layer{own}; its "
                        f"layers are {names}")
