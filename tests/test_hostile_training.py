@@ -5,7 +5,8 @@ one part faked so that its outputs look right without doing what the lecture mea
 whose samples are copies of the training digits, a generator or a VAE decoder that ignores
 its input, an autoencoder that carries the image around its code, decoder layers that are
 Conv2DTranspose by name only, NaN hiding wrong noise. Every one loses exactly the points of
-the check it fakes (each scored full marks before the checks judged behaviour).
+the check it fakes (each scored full marks before the checks judged behaviour). The two
+checks behind the subtlest fakes are also tested on their own, quickly.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import run_cli
 
-pytestmark = pytest.mark.slow
+from autograder.datasets import grading_digits
+from autograder.probes.transposed_conv import keras_class
+from autograder.suites.gan import checks as gan_checks
 
 CORPUS = Path(__file__).parent / "hostile_training"
 
@@ -39,6 +43,29 @@ EXPECTED = {
 }
 
 
+def test_a_layer_counts_by_the_keras_computation_it_runs_not_by_its_name():
+    import keras
+
+    class Conv2DTranspose(keras.layers.Layer):  # a disguise
+        def call(self, x):
+            return x
+
+    class Configured(keras.layers.Conv2DTranspose):  # a real one, configured
+        pass
+
+    assert keras_class(keras.layers.Conv2DTranspose(2, 3)) == "Conv2DTranspose"
+    assert keras_class(Configured(2, 3)) == "Conv2DTranspose"
+    assert keras_class(Conv2DTranspose()) is None
+
+
+def test_copies_of_the_grading_digits_are_told_from_new_samples():
+    digits = grading_digits("val", value_range=(-1, 1))[0][:64]
+    assert "are copies of training digits" in gan_checks.copy_problems(digits)[0]
+    noisy = np.clip(digits + 0.5 * np.random.default_rng(0).standard_normal(digits.shape),
+                    -1, 1).astype(np.float32)
+    assert gan_checks.copy_problems(noisy) == []
+
+
 @pytest.fixture(scope="module")
 def graded() -> dict[str, dict]:
     """Every case graded in one `autograder grade` run (each folder holds one module)."""
@@ -55,6 +82,7 @@ def test_the_corpus_has_every_case():
     assert {p.name for p in CORPUS.iterdir() if p.is_dir()} == set(EXPECTED)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(EXPECTED))
 def test_a_fake_loses_the_points_of_the_check_it_fakes(graded, case):
     score, full, phrase = EXPECTED[case]
