@@ -24,7 +24,7 @@ from types import ModuleType
 import numpy as np
 
 from autograder.datasets import grading_digits
-from autograder.probes.common import function_of, replaced, runs, seeded_keras
+from autograder.probes.common import function_of, hands_in_answers, replaced, runs, seeded_keras
 from autograder.probes.convert import BadResult, as_array
 
 #: How much of a ``tf.data.Dataset`` given to ``fit`` is looked at.
@@ -79,6 +79,29 @@ def composition_gap(module: ModuleType, latent_dim: int, n: int) -> float:
         raise BadResult(f"autoencoder(x) has shape {whole.shape} but decoder(encoder(x)) "
                         f"has shape {chained.shape}")
     return float(np.max(np.abs(whole.astype(np.float64) - chained)))
+
+
+@hands_in_answers
+def code_and_output(module: ModuleType, latent_dim: int, n: int) -> dict:
+    """``encoder(x)`` and ``autoencoder(x)`` on ``n`` digits.
+
+    Marked ``hands_in_answers`` for its effect: the worker that saw the digits ends after
+    this call, so that ``decoded_alone`` decodes the code in a process that never saw them,
+    and nothing but the code can reach the decoder (no side channel around the code)."""
+    seeded_keras()
+    encoder, _, autoencoder = _build(module, latent_dim)
+    x = grading_digits("val")[0][:n]
+    return {"code": as_array(encoder(x), what="encoder(x)"),
+            "output": as_array(autoencoder(x), what="autoencoder(x)")}
+
+
+def decoded_alone(module: ModuleType, latent_dim: int, code) -> np.ndarray:
+    """``decoder(code)``, in a fresh worker (after ``code_and_output``), from the same
+    starting weights (the build is seeded)."""
+    keras = seeded_keras()
+    _, decoder, _ = _build(module, latent_dim)
+    return as_array(decoder(keras.ops.convert_to_tensor(np.asarray(code, np.float32))),
+                    what="decoder(code)")
 
 
 def layer_kinds(module: ModuleType, latent_dim: int) -> dict:

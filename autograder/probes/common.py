@@ -27,7 +27,9 @@ def hands_in_answers(probe):
     """Mark a probe that hands the student's code values the reference computed (a correct
     ``conv_matrix`` for the functions built on it, the reference's loss terms): the worker
     that saw them is ended after the call, so that no later test can be answered by
-    replaying them (``handles.StudentModule``)."""
+    replaying them (``handles.StudentModule``). The same end serves a probe whose next call
+    must find nothing of this one (``autoencoder.code_and_output``: the decoder then sees the
+    code alone)."""
     probe.hands_in_answers = True
     return probe
 

@@ -189,13 +189,15 @@ def one_step(module: ModuleType, real, noise, g_learning_rate: float,
 
 @runs("GAN.train_step")
 def learns_digits(module: ModuleType, epochs: int, batch_size: int, learning_rate: float,
-                  seed: int, n_samples: int, n_shown: int = 8) -> dict:
+                  seed: int, n_samples: int, n_shown: int = 8, n_compared: int = 64
+                  ) -> dict:
     """Train the grader's quality models with the student's ``GAN`` and score the samples.
 
     ``gan.fit`` on the 1199 training digits in [-1, 1] for ``epochs`` epochs, both
     optimizers ``Adam(learning_rate, beta_1=0.5)``; then ``n_samples`` images from the
     generator on fixed noise, judged by the digit classifier (``digit_classifier.quality``).
-    Returns the quality figures, the first ``n_shown`` samples, the per-epoch losses and the
+    Returns the quality figures, the first ``n_shown`` samples (and the first ``n_compared``,
+    for the grader to compare with the training digits), the per-epoch losses and the
     training time.
     """
     keras = seeded_keras(seed)
@@ -216,6 +218,7 @@ def learns_digits(module: ModuleType, epochs: int, batch_size: int, learning_rat
     return {
         **digit_classifier.quality(digit_classifier.class_probabilities(samples)),
         "samples": samples[:n_shown],
+        "compared": samples[:n_compared],
         "seconds": seconds,
         "history": {str(k): [float(v) for v in np.ravel(np.asarray(values, np.float64))]
                     for k, values in logs.items() if str(k) in ("d_loss", "g_loss")},

@@ -182,8 +182,23 @@ def flat_layers(model) -> list:
     return flat
 
 
+def keras_class(layer) -> str | None:
+    """The built-in Keras layer class whose computation ``layer`` runs, or None.
+
+    A class name proves nothing (a layer of your own may be called ``Conv2DTranspose``):
+    this is the first class of the layer's MRO that Keras defines, and only if the layer
+    runs that class's ``call`` (a subclass that just configures a built-in keeps its kind,
+    one with a ``call`` of its own has none)."""
+    for cls in type(layer).__mro__:
+        if cls.__module__.split(".")[0] == "keras":
+            return cls.__name__ if getattr(type(layer), "call", None) is \
+                getattr(cls, "call", None) else None
+    return None
+
+
 def describe_layer(layer) -> dict:
-    description = {"class": type(layer).__name__, "name": str(layer.name)}
+    description = {"class": type(layer).__name__, "name": str(layer.name),
+                   "keras_class": keras_class(layer)}
     for attribute in ("strides", "kernel_size", "target_shape", "size"):
         value = getattr(layer, attribute, None)
         if isinstance(value, (tuple, list)) and all(isinstance(v, int) for v in value):

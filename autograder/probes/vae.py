@@ -317,8 +317,12 @@ def decoder_outputs(module: ModuleType, latent_dim: int, n: int, scale: float,
                         "not a Keras model")
     codes = scale * np.random.default_rng([seed, 3]).standard_normal((n, latent_dim))
     images = as_array(decoder(codes.astype(np.float32), training=False), what="decoder(z)")
+    flat = images.reshape(len(images), -1).astype(np.float64) if images.size else images
     return {"shape": list(images.shape), "min": float(np.min(images)),
-            "max": float(np.max(images)), "finite": bool(np.all(np.isfinite(images)))}
+            "max": float(np.max(images)), "finite": bool(np.all(np.isfinite(images))),
+            # how far the images of other codes are from the first one's: 0 when the
+            # decoder ignores its code
+            "spread": float(np.max(np.abs(flat - flat[:1]))) if images.size else 0.0}
 
 
 # -- VAE: sample_eps ----------------------------------------------------------------------

@@ -46,6 +46,20 @@ def composition(student, latent_dim: int, n: int = 8) -> None:
                        f"decoder(encoder(x)) by up to {gap:.3g} on digits; the autoencoder "
                        "must be the decoder applied to the encoder's code, with no other path "
                        "from the image to the output (the code is the bottleneck)")
+    # The code alone, decoded in another process: no side channel may carry the image.
+    got = student.run(probes.code_and_output, latent_dim, n)
+    alone = student.run(probes.decoded_alone, latent_dim, got["code"])
+    if alone.shape != got["output"].shape:
+        raise Mismatch(f"build_conv_autoencoder({latent_dim}): decoder(code) has shape "
+                       f"{alone.shape}, autoencoder(x) {got['output'].shape}")
+    gap = float(np.max(np.abs(alone.astype(np.float64) - got["output"]))) \
+        if alone.size else 0.0
+    if not gap <= 1e-5:
+        raise Mismatch(f"build_conv_autoencoder({latent_dim}): the decoder, given only the "
+                       f"codes of {n} digits (in a fresh process, the same starting "
+                       f"weights), draws images up to {gap:.3g} away from autoencoder(x); the "
+                       "image must reach the output through the code and only the code (no "
+                       "skip connection, no value kept between the encoder and the decoder)")
 
 
 def output_range(student, latent_dim: int, n: int = 16, code_scale: float = 10.0,
@@ -137,6 +151,10 @@ def noise_statistics(student, noise_std: float) -> None:
     if got.shape != x.shape:
         raise Mismatch(f"{what}: shape {got.shape}, expected {x.shape}")
     noise = got.astype(np.float64) - 0.5
+    bad = int(np.sum(~np.isfinite(noise)))
+    if bad:  # one NaN makes the mean and deviation NaN, and NaN passes every "> limit" test
+        raise Mismatch(f"{what}: {bad} NaN or Inf value(s) in the result; noisy images are "
+                       "finite numbers in [0, 1]")
     if noise_std == 0:
         assert_close(got, x, what=what + " should give x back")
         return

@@ -126,6 +126,12 @@ def generator_shapes(student, rng: np.random.Generator, noise_dim: int | None,
     if shape != (n, *IMAGE):
         raise Mismatch(f"{call} on noise of shape {noise.shape} gives images of shape {shape}, "
                        f"expected {(n, *IMAGE)}")
+    images = got["output"].astype(np.float64)
+    spread = float(np.max(np.abs(images - images[:1]))) if images.size else 0.0
+    if not spread > c.MIN_NOISE_EFFECT:  # random weights: other noise, other images
+        raise Mismatch(f"{call} gives the same image for {n} different noise vectors (they "
+                       f"differ by at most {spread:.3g}); the image must depend on the noise, "
+                       "or the GAN can only ever paint one picture")
 
 
 def generator_range(student, rng: np.random.Generator, n: int = 16,
@@ -149,12 +155,15 @@ def generator_range(student, rng: np.random.Generator, n: int = 16,
 
 def generator_upsamples(student, noise_dim: int = 16) -> None:
     layers = student.run(probes.generator_layers, noise_dim)
-    upsampling = [layer for layer in layers if layer["class"] == "Conv2DTranspose"
-                  and _grows(layer)]
-    if not upsampling:
+    # By the Keras computation a layer runs (keras_class), not by its class name.
+    transposed = [layer for layer in layers if layer.get("keras_class") == "Conv2DTranspose"]
+    if not any(_grows(layer) for layer in transposed):
         kinds = [layer["class"] for layer in layers]
-        transposed = [layer for layer in layers if layer["class"] == "Conv2DTranspose"]
+        disguised = any(layer["class"] == "Conv2DTranspose" for layer in layers) \
+            and not transposed
         why = ("its Conv2DTranspose layers keep the size (use strides=2)" if transposed
+               else "its Conv2DTranspose is a layer class of your own with that name, not "
+               "keras.layers.Conv2DTranspose" if disguised
                else "it has no Conv2DTranspose layer")
         raise Mismatch(f"build_generator({noise_dim}) must upsample its feature maps with "
                        f"Conv2DTranspose (7 -> 14 -> 28), but {why}; its layers: {kinds}")
@@ -214,6 +223,10 @@ def sample_noise_statistics(student, seed: int, batch_size: int = 1000) -> None:
     if tuple(draws.shape) != want:
         raise Mismatch(f"{what} has shape {tuple(draws.shape)}, expected {want}")
     values = draws.astype(np.float64).ravel()
+    bad = int(np.sum(~np.isfinite(values)))
+    if bad:  # one NaN makes every statistic NaN, and NaN passes every "> limit" test
+        raise Mismatch(f"{what} holds {bad} NaN or Inf value(s); standard-normal draws are "
+                       "finite numbers")
     mean, std = float(values.mean()), float(values.std())
     tails = float(np.mean(np.abs(values) > 2))
     if abs(mean) > 0.05 or abs(std - 1) > 0.05 or not 0.03 < tails < 0.065:
@@ -507,13 +520,40 @@ def quality_problems(verdict: dict) -> list[str]:
     return problems
 
 
+def nearest_digit_distances(samples: np.ndarray) -> np.ndarray:
+    """For each of (N, 28, 28, 1) samples in [-1, 1], the root-mean-square pixel distance to
+    the nearest of the bundled grading digits (every split: all a GAN class could copy)."""
+    digits = np.concatenate([grading_digits(split, value_range=(-1, 1))[0]
+                             for split in GRADING_SIZES]).reshape(-1, 28 * 28)
+    x = samples.reshape(len(samples), -1).astype(np.float64)
+    digits = digits.astype(np.float64)
+    squared = ((x ** 2).sum(1)[:, None] - 2 * x @ digits.T + (digits ** 2).sum(1)[None])
+    return np.sqrt(np.maximum(squared.min(axis=1), 0.0) / x.shape[1])
+
+
+def copy_problems(compared) -> list[str]:
+    """Why the samples look copied from the training digits; empty when they do not. A
+    generator learns a distribution: its samples are new digits, not the training set's."""
+    if not isinstance(compared, np.ndarray) or compared.ndim != 4 \
+            or compared.shape[1:] != IMAGE or compared.dtype.kind != "f" or not len(compared):
+        return ["the grader could not read the samples to compare with the training digits"]
+    distances = nearest_digit_distances(np.nan_to_num(compared, nan=9.0))
+    copies = int(np.sum(distances < c.COPY_RMS))
+    if copies > c.MAX_COPY_SHARE * len(compared):
+        return [f"{copies} of {len(compared)} samples are copies of training digits (root-"
+                f"mean-square distance below {c.COPY_RMS} to the nearest one; a correct "
+                f"GAN's lie {c.REFERENCE_COPY_RMS} or more away): the samples "
+                "must come from the generator, not from the training set"]
+    return []
+
+
 #: Samples of the graded training run shown in the report.
 SHOWN = 8
 
 
 def learns_digits(student, figures, seed: int) -> None:
     got = student.run(probes.learns_digits, c.TRAIN_EPOCHS, c.TRAIN_BATCH, c.TRAIN_LR, seed,
-                      c.QUALITY_SAMPLES, SHOWN)
+                      c.QUALITY_SAMPLES, SHOWN, c.COMPARED_SAMPLES)
     samples = got["samples"]
     if not isinstance(samples, np.ndarray) or samples.shape != (SHOWN, *IMAGE) \
             or samples.dtype.kind != "f":
@@ -524,7 +564,7 @@ def learns_digits(student, figures, seed: int) -> None:
                        "them itself, so your code must have changed it")
     figures.add("the grader's small generator after your GAN.fit: samples (scaled to [0, 1])",
                 {"samples": (np.clip(got["samples"], -1, 1) + 1) / 2}, images=True)
-    problems = quality_problems(got)
+    problems = copy_problems(got.get("compared")) + quality_problems(got)
     if problems:
         history = got["history"]
         losses = "; ".join(f"{key} per epoch {[round(v, 3) for v in history[key]]}"

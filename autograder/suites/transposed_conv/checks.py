@@ -95,20 +95,30 @@ def decoder_range(description: dict) -> None:
 def decoder_layers(description: dict) -> None:
     layers = description["layers"]
     names = [layer["class"] for layer in layers]
-    if "Dense" not in names:
-        raise Mismatch(f"build_upsampling_decoder has no Dense layer; its layers are {names}")
-    reshapes = [layer.get("target_shape") for layer in layers if layer["class"] == "Reshape"]
+    # Layers count by the Keras computation they run, not by their class name
+    # (keras_class: a layer class of your own called Conv2DTranspose is no Conv2DTranspose).
+    kinds = [layer.get("keras_class") for layer in layers]
+    disguised = sorted({name for name, kind in zip(names, kinds, strict=True)
+                        if name != kind and name in ("Dense", "Reshape", "Conv2DTranspose")})
+    own = (f" ({', '.join(disguised)}: a layer class of your own with that name, not "
+           "Keras')" if disguised else "")
+    if "Dense" not in kinds:
+        raise Mismatch(f"build_upsampling_decoder has no keras.layers.Dense layer{own}; its "
+                       f"layers are {names}")
+    reshapes = [layer.get("target_shape") for layer in layers
+                if layer.get("keras_class") == "Reshape"]
     if not any(shape and shape[:2] == [7, 7] for shape in reshapes):
         raise Mismatch("build_upsampling_decoder must Reshape the Dense output to 7x7 "
-                       f"feature maps; its Reshape target shapes are {reshapes}")
-    transposed = [layer for layer in layers if layer["class"] == "Conv2DTranspose"]
+                       f"feature maps; its Reshape target shapes are {reshapes}{own}")
+    transposed = [layer for layer in layers if layer.get("keras_class") == "Conv2DTranspose"]
     stride_2 = [layer for layer in transposed if layer.get("strides") == [2, 2]]
     if len(stride_2) != 2:
         found = ", ".join(f"{layer['name']} (strides {tuple(layer.get('strides', []))})"
                           for layer in transposed) or "none"
-        raise Mismatch(f"build_upsampling_decoder has {len(stride_2)} Conv2DTranspose "
-                       f"layer{'s' if len(stride_2) != 1 else ''} with strides 2; the contract "
-                       f"asks for two (7 -> 14 -> 28). Conv2DTranspose layers found: {found}")
+        raise Mismatch(f"build_upsampling_decoder has {len(stride_2)} "
+                       f"keras.layers.Conv2DTranspose layer{'s' if len(stride_2) != 1 else ''} "
+                       f"with strides 2; the contract asks for two (7 -> 14 -> 28){own}. "
+                       f"Conv2DTranspose layers found: {found}")
 
 
 def decoder_trainable_and_size(description: dict) -> None:

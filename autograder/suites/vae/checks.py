@@ -285,6 +285,10 @@ def decoder_outputs(student, latent_dim: int, scale: float, n: int = 16) -> None
         raise Mismatch(f"{call}: on {n} codes of scale {scale:g} the images range from "
                        f"{got['min']:.4g} to {got['max']:.4g}; they are pixel probabilities "
                        "and must stay in [0, 1] whatever the code (a sigmoid at the end)")
+    if not got["spread"] > criteria.MIN_CODE_EFFECT:  # random weights: other code, other image
+        raise Mismatch(f"{call}: the {n} codes of scale {scale:g} all give the same image "
+                       f"(they differ by at most {got['spread']:.3g}); the image must depend "
+                       "on the code, or the decoder can only ever draw one picture")
 
 
 # -- VAE: sample_eps -----------------------------------------------------------------------

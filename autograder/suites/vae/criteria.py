@@ -14,6 +14,9 @@ perfect reconstruction still costs 46.3, because some of MNIST's pixels are grey
 from __future__ import annotations
 
 LATENT_DIM = 2
+#: A decoder with random weights maps different codes to images that differ by far more
+#: than this (float32 rounding); one that ignores its code gives identical images.
+MIN_CODE_EFFECT = 1e-4
 #: Reconstruction loss of the average training digit for every validation digit.
 MEAN_IMAGE_BCE = 206.1
 
