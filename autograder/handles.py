@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,10 +28,17 @@ from typing import Any
 import numpy as np
 
 from autograder import codec
+from autograder.budget import Budget
 from autograder.errors import NotGradable, ReferenceFailure, StudentFailure
 from autograder.probes.common import runs_what
 from autograder.worker.cleanup import remove_tree
-from autograder.worker.client import CallOutcome, Limits, WorkerProcess, memory_size
+from autograder.worker.client import (
+    WALL_CAP_FACTOR,
+    CallOutcome,
+    Limits,
+    WorkerProcess,
+    memory_size,
+)
 
 
 def probe_name(probe: Callable | str) -> str:
@@ -65,22 +71,6 @@ def _coarse(value: Any) -> Any:
         return "float"
     array = np.asarray(value)
     return f"array{list(array.shape)}:{array.dtype.str}"
-
-
-@dataclass
-class Budget:
-    """The wall time one whole submission may take, shared by its modules.
-
-    Gradescope ends a submission at its timeout (10 minutes unless the course changes it)
-    and the student then gets no result at all; past the budget the remaining tests fail
-    at once, so that every report is still written in time.
-    """
-
-    seconds: float
-    started: float = field(default_factory=time.monotonic)
-
-    def left(self) -> float:
-        return self.seconds - (time.monotonic() - self.started)
 
 
 @dataclass
@@ -132,24 +122,30 @@ class StudentModule:
             raise StudentFailure(f"not run: {function} did not return in "
                                  f"{self._hung[function]} (it was stopped there), so the "
                                  "tests that need it fail at once")
-        limit, by_budget = self.limits.call_seconds, False
+        cap, charge, by_budget = WALL_CAP_FACTOR * self.limits.call_seconds, None, False
         if self.budget is not None:
-            left = self.budget.left()
-            if left <= 0:
+            if self.budget.cpu_left() <= 0:
                 raise StudentFailure(self._budget_spent("before this test"))
-            limit, by_budget = min(limit, left), left < limit
+            wall_left = self.budget.wall_left()
+            if wall_left <= 0:
+                raise StudentFailure(self._budget_spent("before this test", wall=True))
+            cap, charge, by_budget = min(cap, wall_left), self.budget.charge, wall_left < cap
         self.start()
-        outcome = self._worker.run(probe_name(probe), args, kwargs, seed=seed, seconds=limit)
+        outcome = self._worker.run(probe_name(probe), args, kwargs, seed=seed,
+                                   seconds=self.limits.call_seconds, wall_seconds=cap,
+                                   charge=charge)
         self._isolation = self._isolation or self._worker.isolation_notes()
         if not outcome.ok and outcome.stage == "load":
             self._not_gradable = explain_import_failure(self.path.name, outcome)
             self.stop()
             raise NotGradable(self._not_gradable)
-        if not outcome.ok and (outcome.error or {}).get("category") == "timeout":
-            if by_budget:
+        error = outcome.error or {}
+        if not outcome.ok and error.get("category") == "timeout":
+            wall = error.get("type") == "wall_clock"
+            if error.get("type") == "budget" or (wall and by_budget):
                 stopped = function or probe_name(probe).rsplit(":", 1)[-1]
                 raise StudentFailure(self._budget_spent(f"during this test ({stopped} was "
-                                                        "stopped)"))
+                                                        "stopped)", wall=wall))
             if function is not None:
                 self._hung[function] = test or "an earlier test"
         if not outcome.ok:
@@ -158,10 +154,14 @@ class StudentModule:
             raise failure from None
         return outcome.value, outcome.output
 
-    def _budget_spent(self, when: str) -> str:
-        return (f"not run: the submission's time budget of {self.budget.seconds:g} s was "
-                f"spent {when}; every test after it fails at once so that the results are "
-                "still written in time (see the earlier tests for what took the time)")
+    def _budget_spent(self, when: str, wall: bool = False) -> str:
+        spent = (f"the wall-clock cap of the submission's time budget "
+                 f"({self.budget.wall_seconds:g} s) was reached" if wall else
+                 f"the submission's time budget of {self.budget.cpu_seconds:g} s of CPU time "
+                 "was spent")
+        return (f"not run: {spent} {when}; every test after it fails at once so that the "
+                "results are still written in time (see the earlier tests for what took the "
+                "time)")
 
     def isolation_notes(self) -> list[str]:
         """What the sandbox could not do for this module's worker, if anything."""
