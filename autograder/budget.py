@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from multiprocessing.sharedctypes import RawArray
 
-from autograder.worker.client import WALL_CAP_FACTOR
+from autograder.worker.client import wall_cap
 
 
 class Tally:
@@ -74,7 +74,7 @@ class _LedgerTally(Tally):
 @dataclass
 class Budget:
     """The CPU time one whole submission's workers may use, all its modules together, and
-    a wall-clock cap on its grading (default ``WALL_CAP_FACTOR`` times the CPU time).
+    a wall-clock cap on its grading (default: as a call's, ``client.wall_cap``).
 
     CPU time, not wall time, so that a busy machine (other work, other lanes) does not
     spend a correct submission's budget; the wall-clock cap still ends a submission whose
@@ -90,7 +90,7 @@ class Budget:
 
     def __post_init__(self) -> None:
         if self.wall_seconds is None:
-            self.wall_seconds = WALL_CAP_FACTOR * self.cpu_seconds
+            self.wall_seconds = wall_cap(self.cpu_seconds)
 
     def cpu_left(self) -> float:
         return self.cpu_seconds - self.tally.spent()

@@ -32,13 +32,7 @@ from autograder.budget import Budget
 from autograder.errors import NotGradable, ReferenceFailure, StudentFailure
 from autograder.probes.common import runs_what
 from autograder.worker.cleanup import remove_tree
-from autograder.worker.client import (
-    WALL_CAP_FACTOR,
-    CallOutcome,
-    Limits,
-    WorkerProcess,
-    memory_size,
-)
+from autograder.worker.client import CallOutcome, Limits, WorkerProcess, memory_size, wall_cap
 
 
 def probe_name(probe: Callable | str) -> str:
@@ -122,7 +116,7 @@ class StudentModule:
             raise StudentFailure(f"not run: {function} did not return in "
                                  f"{self._hung[function]} (it was stopped there), so the "
                                  "tests that need it fail at once")
-        cap, charge, by_budget = WALL_CAP_FACTOR * self.limits.call_seconds, None, False
+        cap, charge, by_budget = wall_cap(self.limits.call_seconds), None, False
         if self.budget is not None:
             if self.budget.cpu_left() <= 0:
                 raise StudentFailure(self._budget_spent("before this test"))

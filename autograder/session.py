@@ -22,8 +22,8 @@ import pytest
 
 from autograder import __version__, paths
 from autograder import assignments as registry
-from autograder.errors import UsageError
 from autograder.budget import Budget, Tally
+from autograder.errors import UsageError
 from autograder.handles import (
     LiveReference,
     RecordedReference,
@@ -161,7 +161,8 @@ def grade_each(sources: Iterable[str | Path], *, names: list[str] | None,
                include_hidden: bool = True, select: str | None = None,
                hide: Iterable[Path] = (), time_scale: float = 1.0,
                budget_seconds: float | None = None, budget_wall_seconds: float | None = None,
-               draw_figures: bool = False, lanes: LanePool | None = None) -> Iterator[tuple[int, RunResult]]:
+               draw_figures: bool = False, lanes: LanePool | None = None
+               ) -> Iterator[tuple[int, RunResult]]:
     """Grade each submission (folder or .zip) of ``sources``; yield ``(index, result)``
     as each is done: in order in this process, in the order they finish in ``lanes``
     (``autograder.lanes``: the assignments of consecutive submissions share the lanes, and

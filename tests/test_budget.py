@@ -12,8 +12,8 @@ import pytest
 from conftest import run_cli
 
 from autograder import paths
-from autograder.errors import StudentFailure
 from autograder.budget import Ledger
+from autograder.errors import StudentFailure
 from autograder.handles import Budget, StudentModule
 from autograder.probes import common
 from autograder.worker import channel
@@ -202,7 +202,6 @@ def test_hanging_training_functions_are_graded_within_the_budget(tmp_path, jobs)
         by_assignment.setdefault(test["extra_data"]["assignment"], []).append(
             test.get("output", ""))
     assert set(by_assignment) == {"autoencoder", "vae", "gan"}
-    outputs = "\n".join(o for outputs in by_assignment.values() for o in outputs)
     cap = f"the wall-clock cap of the submission's time budget ({budget} s) was reached"
     stopped = [("autoencoder", "train_autoencoder")]
     if jobs == "1":

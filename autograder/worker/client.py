@@ -4,10 +4,10 @@ A ``WorkerProcess`` owns one process that has imported one module. Every call ha
 limit on the CPU time the worker uses (``cputime``: all its threads and processes), so a
 busy machine costs no points, and a wall-clock cap ``WALL_CAP_FACTOR`` times longer for a
 call that sleeps or blocks; past either, the whole process group is killed and the next
-call starts a fresh worker, so a hang costs one test, not the rest. Memory is capped inside the worker
-(RLIMIT_DATA) and watched from outside (resident size), and every failure comes back as a
-``CallOutcome`` with a category the report can explain. Nothing here raises because of
-what the student did.
+call starts a fresh worker, so a hang costs one test, not the rest. Memory is capped
+inside the worker (RLIMIT_DATA) and watched from outside (resident size), and every
+failure comes back as a ``CallOutcome`` with a category the report can explain. Nothing
+here raises because of what the student did.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from typing import Any
 
 from autograder import codec, paths
 from autograder.errors import UsageError
-from autograder.worker import channel
+from autograder.worker import channel, cputime
 from autograder.worker.cputime import TreeClock
 from autograder.worker.output import OutputCapture
 from autograder.worker.zygote import ForkedProcess, Zygote
@@ -48,6 +48,12 @@ _PYTHON = [sys.executable, "-s", "-P", "-u", "-c"]
 #: core, and correct calls use a small part of their limit), short enough that a call
 #: that sleeps or blocks, and so uses no CPU time, is still stopped.
 WALL_CAP_FACTOR = 5.0
+
+
+def wall_cap(cpu_seconds: float) -> float:
+    """The wall-clock cap of a call that may use ``cpu_seconds`` of CPU time: the limit
+    itself where CPU time cannot be measured (no /proc: macOS), as before CPU time."""
+    return (WALL_CAP_FACTOR if cputime.AVAILABLE else 1.0) * cpu_seconds
 
 
 @dataclass(frozen=True)
@@ -131,7 +137,7 @@ class WorkerProcess:
         self._request_fd, self._reply_fd = request_write, reply_read
         self._output = OutputCapture(output_read, self.limits.output_bytes)
         self._load_outcome = None
-        self._load_deadline = time.monotonic() + WALL_CAP_FACTOR * self.limits.import_seconds
+        self._load_deadline = time.monotonic() + wall_cap(self.limits.import_seconds)
         sandbox = None
         if self.sandbox is not None:
             # The worker copies the scratch folder into a tmpfs of its own: the grader
@@ -153,7 +159,7 @@ class WorkerProcess:
             started = time.monotonic()
             self._load_outcome = self._await_reply(
                 self._load_deadline, "while importing the module", self.limits.import_seconds,
-                WALL_CAP_FACTOR * self.limits.import_seconds, from_start=True,
+                wall_cap(self.limits.import_seconds), from_start=True,
                 charge=charge and (lambda seconds: charge(seconds) or True))
             self._load_outcome.seconds = time.monotonic() - started
             if self.sandbox is not None and self._load_outcome.ok:
@@ -166,7 +172,7 @@ class WorkerProcess:
         """Run one probe; restarts the worker first if an earlier call killed it.
 
         ``seconds`` is the call's CPU-time limit (default ``limits.call_seconds``),
-        ``wall_seconds`` its wall-clock cap (default ``WALL_CAP_FACTOR`` times that).
+        ``wall_seconds`` its wall-clock cap (default ``wall_cap(seconds)``).
         ``charge`` (a budget's) is told, while the call runs, each bit of CPU time it used,
         and answers False once the budget is spent: the call is then stopped (a failure
         of type "budget")."""
@@ -177,7 +183,7 @@ class WorkerProcess:
             loaded.stage = "load"
             return loaded
         limit = seconds or self.limits.call_seconds
-        cap = wall_seconds or WALL_CAP_FACTOR * limit
+        cap = wall_seconds or wall_cap(limit)
         started = time.monotonic()
         try:
             self._send({"op": "run", "probe": probe, "args": list(args), "kwargs": kwargs,

@@ -9,7 +9,7 @@ it by a wall-clock cap as well (``client.WALL_CAP_FACTOR`` times the CPU limit).
 What counts is the worker's whole process tree, every thread of every process in it, so
 that many threads or processes reach the limit sooner, not later:
 
-    worker ── (sandbox) init of its pid namespace ── the student's process ── its children
+    worker ── (sandbox) init of its pid namespace ── the student's process ── children
 
 Each process is read from ``/proc/<pid>/stat``: its own time (utime + stime, every thread,
 live or ended) and its children's (cutime + cstime: children it collected with ``wait``).
@@ -27,6 +27,8 @@ from __future__ import annotations
 import os
 
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+#: whether this machine shows CPU times in /proc (Linux); elsewhere limits read the wall clock
+AVAILABLE = os.path.isfile("/proc/self/stat")
 
 
 class TreeClock:
@@ -43,8 +45,8 @@ class TreeClock:
         self._used = 0.0
 
     def used(self) -> float:
-        """Seconds of CPU time the tree used since the clock was made (0.0 where /proc
-        cannot be read: then only the wall-clock cap applies)."""
+        """Seconds of CPU time the tree used since the clock was made (0.0 without /proc:
+        then the wall-clock cap is the limit itself, see ``client.wall_cap``)."""
         live, seen = self._read()
         self._used = max(self._used, live - self._base_live, seen - self._base_seen)
         return self._used
