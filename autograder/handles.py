@@ -32,7 +32,7 @@ from autograder.budget import Budget
 from autograder.errors import NotGradable, ReferenceFailure, StudentFailure
 from autograder.probes.common import runs_what
 from autograder.worker.cleanup import remove_tree
-from autograder.worker.client import CallOutcome, Limits, WorkerProcess, memory_size, wall_cap
+from autograder.worker.client import CallOutcome, Limits, WorkerProcess, memory_size
 
 
 def probe_name(probe: Callable | str) -> str:
@@ -116,32 +116,28 @@ class StudentModule:
             raise StudentFailure(f"not run: {function} did not return in "
                                  f"{self._hung[function]} (it was stopped there), so the "
                                  "tests that need it fail at once")
-        cap, charge, by_budget = wall_cap(self.limits.call_seconds), None, False
         if self.budget is not None:
             if self.budget.cpu_left() <= 0:
                 raise StudentFailure(self._budget_spent("before this test"))
-            wall_left = self.budget.wall_left()
-            if wall_left <= 0:
+            if self.budget.wall_left() <= 0:
                 raise StudentFailure(self._budget_spent("before this test", wall=True))
-            cap, charge, by_budget = min(cap, wall_left), self.budget.charge, wall_left < cap
         self.start()
         outcome = self._worker.run(probe_name(probe), args, kwargs, seed=seed,
-                                   seconds=self.limits.call_seconds, wall_seconds=cap,
-                                   charge=charge)
+                                   budget=self.budget)
         self._isolation = self._isolation or self._worker.isolation_notes()
+        error = outcome.error or {}
+        if not outcome.ok and error.get("type") in ("budget", "budget_wall"):
+            stopped = "the import" if outcome.stage == "load" \
+                else function or probe_name(probe).rsplit(":", 1)[-1]
+            raise StudentFailure(self._budget_spent(f"during this test ({stopped} was "
+                                                    "stopped)",
+                                                    wall=error["type"] == "budget_wall"))
         if not outcome.ok and outcome.stage == "load":
             self._not_gradable = explain_import_failure(self.path.name, outcome)
             self.stop()
             raise NotGradable(self._not_gradable)
-        error = outcome.error or {}
-        if not outcome.ok and error.get("category") == "timeout":
-            wall = error.get("type") == "wall_clock"
-            if error.get("type") == "budget" or (wall and by_budget):
-                stopped = function or probe_name(probe).rsplit(":", 1)[-1]
-                raise StudentFailure(self._budget_spent(f"during this test ({stopped} was "
-                                                        "stopped)", wall=wall))
-            if function is not None:
-                self._hung[function] = test or "an earlier test"
+        if not outcome.ok and error.get("category") == "timeout" and function is not None:
+            self._hung[function] = test or "an earlier test"
         if not outcome.ok:
             failure = StudentFailure(explain_call_failure(outcome, self.limits))
             failure.printed = outcome.output  # students need it most when a call fails

@@ -17,7 +17,7 @@ from autograder.errors import StudentFailure
 from autograder.handles import Budget, StudentModule
 from autograder.probes import common
 from autograder.worker import channel
-from autograder.worker.client import Limits
+from autograder.worker.client import Limits, start_zygote
 
 MODULE = '''
 import time
@@ -124,6 +124,24 @@ def test_the_budgets_wall_clock_cap_stops_a_call_that_sleeps(module):
     assert time.monotonic() - started < 6
     with pytest.raises(StudentFailure, match="was reached before this test"):
         call(handle, "quick")
+
+
+def test_the_budgets_wall_clock_cap_ends_an_import_that_sleeps(tmp_path):
+    """An import may use 60 s of CPU time, with a wall-clock cap of 300 s: does the budget's
+    cap (3 s here) end an import that sleeps, so that the whole submission still ends in
+    time (Gradescope's timeout is a wall-clock one)?"""
+    (tmp_path / "demo.py").write_text("import time\ntime.sleep(600)\n")
+    start_zygote()  # TensorFlow's import is not what this test times
+    handle = StudentModule("demo", tmp_path / "demo.py", Limits(import_seconds=60),
+                           budget=Budget(100.0, wall_seconds=3.0))
+    try:
+        started = time.monotonic()
+        with pytest.raises(StudentFailure, match=r"\(3 s\) was reached during this test "
+                                                 r"\(the import was stopped\)"):
+            call(handle, "quick")
+        assert time.monotonic() - started < 5
+    finally:
+        handle.stop()
 
 
 def test_modules_in_two_lanes_spend_one_budget():

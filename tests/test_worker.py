@@ -111,11 +111,9 @@ def test_values_and_prints_come_back(worker):
 
 
 def test_a_hang_costs_its_time_limit_and_the_worker_comes_back(worker):
-    """Is an infinite loop stopped at the limit (2 s of CPU time, however long that takes
-    on a busy machine), and do later calls still work?"""
-    started = time.monotonic()
-    outcome = call(worker, "hang")
-    assert time.monotonic() - started < 5 * 2  # well within the wall-clock cap
+    """Is an infinite loop stopped at its limit, 2 s of CPU time, however long that takes
+    on a busy machine, and do later calls still work?"""
+    outcome = worker.run(CALL, ("hang",), {}, seed=1, wall_seconds=120)  # room to be busy
     assert not outcome.ok and outcome.error["category"] == "timeout"
     assert "timed out: used more than 2 s of CPU time during the call" \
         in outcome.error["message"]
@@ -137,7 +135,7 @@ def test_a_call_that_sleeps_is_stopped_by_the_wall_clock_cap(worker):
 def test_threads_count_towards_the_cpu_time_limit(worker):
     """Four spinning threads use four seconds of CPU time a second where there are cores
     for them: is the call stopped at its CPU-time limit, counting every thread?"""
-    outcome = call(worker, "burn_in_threads", 4)
+    outcome = worker.run(CALL, ("burn_in_threads", 4), {}, seed=1, wall_seconds=120)
     assert outcome.error["type"] == "cpu_time", outcome.error
     assert outcome.cpu_seconds >= 2
 
@@ -145,8 +143,8 @@ def test_threads_count_towards_the_cpu_time_limit(worker):
 def test_children_collected_without_wait_count_towards_the_limit(worker):
     """Children whose parent ignores SIGCHLD vanish with their CPU time: do the 0.4 s that
     each of ten used still add up past the 2 s limit (the parent uses none; a wall-clock
-    cap of 60 s leaves time for that on a busy machine)?"""
-    outcome = worker.run(CALL, ("burn_in_children", 10), {}, seed=1, wall_seconds=60)
+    cap of 120 s leaves time for that on a busy machine)?"""
+    outcome = worker.run(CALL, ("burn_in_children", 10), {}, seed=1, wall_seconds=120)
     assert outcome.error["type"] == "cpu_time", outcome.error
     assert 2 <= outcome.cpu_seconds < 2.5
 
@@ -155,9 +153,9 @@ def test_the_call_reports_the_cpu_time_it_used(worker):
     """Does a call that burns 0.5 s of CPU time and one that sleeps 0.5 s report about
     0.5 s and about nothing?"""
     busy = call(worker, "burn", 0.5)
-    assert busy.ok and 0.5 <= busy.cpu_seconds < 0.7
+    assert busy.ok and 0.5 <= busy.cpu_seconds < 0.8, busy.cpu_seconds
     idle = call(worker, "sleep_then_return", 0.5)
-    assert idle.ok and idle.cpu_seconds < 0.1 and idle.seconds >= 0.5
+    assert idle.ok and idle.cpu_seconds < 0.2 and idle.seconds >= 0.5, idle.cpu_seconds
 
 
 def test_a_slow_call_within_the_limit_succeeds(worker):

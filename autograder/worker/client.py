@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from autograder import codec, paths
 from autograder.errors import UsageError
@@ -29,6 +29,9 @@ from autograder.worker import channel, cputime
 from autograder.worker.cputime import TreeClock
 from autograder.worker.output import OutputCapture
 from autograder.worker.zygote import ForkedProcess, Zygote
+
+if TYPE_CHECKING:
+    from autograder.budget import Budget
 
 _PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
 # The worker imports the grader's worker and probe code from the grader's copy, then takes
@@ -150,17 +153,22 @@ class WorkerProcess:
                     "file_bytes": self.limits.file_bytes,
                     "cpu_seconds": self.limits.cpu_seconds, "sandbox": sandbox})
 
-    def load(self, charge: Callable[[float], bool] | None = None) -> CallOutcome:
+    def load(self, budget: Budget | None = None) -> CallOutcome:
         """Wait for the import to finish (once per process); its outcome is cached.
-        ``charge`` is told the CPU time the import used (it cannot cut an import short)."""
+        ``budget`` (the submission's) is charged the import's CPU time, and its wall-clock
+        cap ends the wait too (a failure of type "budget_wall")."""
         if self._process is None:
             self.start()
         if self._load_outcome is None:
             started = time.monotonic()
+            deadline, by_budget = self._load_deadline, False
+            if budget is not None and started + budget.wall_left() < deadline:
+                deadline, by_budget = started + max(0.0, budget.wall_left()), True
             self._load_outcome = self._await_reply(
-                self._load_deadline, "while importing the module", self.limits.import_seconds,
-                wall_cap(self.limits.import_seconds), from_start=True,
-                charge=charge and (lambda seconds: charge(seconds) or True))
+                deadline, "while importing the module", self.limits.import_seconds,
+                wall_cap(self.limits.import_seconds), from_start=True, by_budget=by_budget,
+                # the import's CPU time counts, but its own limit ends it, not the budget's
+                charge=budget and (lambda seconds: budget.charge(seconds) or True))
             self._load_outcome.seconds = time.monotonic() - started
             if self.sandbox is not None and self._load_outcome.ok:
                 self._isolation = isolation_facts(self._process.pid)
@@ -168,29 +176,32 @@ class WorkerProcess:
 
     def run(self, probe: str, args: tuple, kwargs: dict, *, seed: int,
             seconds: float | None = None, wall_seconds: float | None = None,
-            charge: Callable[[float], bool] | None = None) -> CallOutcome:
+            budget: Budget | None = None) -> CallOutcome:
         """Run one probe; restarts the worker first if an earlier call killed it.
 
         ``seconds`` is the call's CPU-time limit (default ``limits.call_seconds``),
-        ``wall_seconds`` its wall-clock cap (default ``wall_cap(seconds)``).
-        ``charge`` (a budget's) is told, while the call runs, each bit of CPU time it used,
-        and answers False once the budget is spent: the call is then stopped (a failure
-        of type "budget")."""
+        ``wall_seconds`` its wall-clock cap (default ``wall_cap(seconds)``). ``budget``
+        (the submission's, ``autograder.budget``) is charged the CPU time the call uses
+        while it runs; the call stops when the budget is spent (a failure of type
+        "budget") or its wall-clock cap is reached ("budget_wall")."""
         if self._process is None or self._process.poll() is not None:
             self.start()
-        loaded = self.load(charge)
+        loaded = self.load(budget)
         if not loaded.ok:
             loaded.stage = "load"
             return loaded
         limit = seconds or self.limits.call_seconds
-        cap = wall_seconds or wall_cap(limit)
+        cap, by_budget = wall_seconds or wall_cap(limit), False
+        if budget is not None and budget.wall_left() < cap:
+            cap, by_budget = max(0.0, budget.wall_left()), True
         started = time.monotonic()
         try:
             self._send({"op": "run", "probe": probe, "args": list(args), "kwargs": kwargs,
                         "seed": seed})
         except (BrokenPipeError, OSError):
             pass  # the worker died; _await_reply reports how
-        outcome = self._await_reply(started + cap, "during the call", limit, cap, charge)
+        outcome = self._await_reply(started + cap, "during the call", limit, cap,
+                                    charge=budget and budget.charge, by_budget=by_budget)
         outcome.seconds = time.monotonic() - started
         return outcome
 
@@ -217,13 +228,13 @@ class WorkerProcess:
     def _send(self, message: dict) -> None:
         channel.send(self._request_fd, message)
 
-    def _await_reply(self, deadline: float, what: str, limit: float, cap: float,
+    def _await_reply(self, deadline: float, what: str, limit: float, cap: float, *,
                      charge: Callable[[float], bool] | None = None,
-                     from_start: bool = False) -> CallOutcome:
+                     from_start: bool = False, by_budget: bool = False) -> CallOutcome:
         """The reply, or the failure that ended the wait: past ``limit`` seconds of CPU
         time (since now, or since the worker started), past ``deadline`` (the wall-clock
-        cap of ``cap`` seconds), the budget spent (``charge`` said so), too much memory, a
-        crash or an unusable reply."""
+        cap of ``cap`` seconds, or the budget's where ``by_budget``), the budget spent
+        (``charge`` said so), too much memory, a crash or an unusable reply."""
         watch = _Watch(self._process.pid, self.limits.memory_bytes, self._clock, limit, charge,
                        since=0.0 if from_start else None)
         failure: Exception | None = None
@@ -234,12 +245,12 @@ class WorkerProcess:
             failure = error
         used = watch.settle()  # before a kill: a tree that is gone cannot be read
         outcome = self._outcome_from(reply) if failure is None \
-            else self._explain(failure, what, limit, cap, used)
+            else self._explain(failure, what, limit, cap, used, by_budget)
         outcome.cpu_seconds = used
         return outcome
 
     def _explain(self, failure: Exception, what: str, limit: float, cap: float,
-                 used: float) -> CallOutcome:
+                 used: float, by_budget: bool) -> CallOutcome:
         """The failed outcome for what ended a wait; the worker is stopped."""
         if isinstance(failure, channel.ChannelClosed):
             return self._failure("crashed", _describe_exit(self._kill(grace=1.0), what))
@@ -249,6 +260,9 @@ class WorkerProcess:
             return self._failure("timeout", f"timed out: used more than {limit:g} s of CPU "
                                  f"time {what} (all its threads and processes together; "
                                  f"{stopped})", kind="cpu_time")
+        if isinstance(failure, channel.ChannelTimeout) and by_budget:
+            return self._failure("timeout", "the wall-clock cap of the submission's time "
+                                 f"budget was reached {what}", kind="budget_wall")
         if isinstance(failure, channel.ChannelTimeout):
             return self._failure("timeout", f"timed out: did not finish within the "
                                  f"wall-clock cap of {cap:g} s {what}, having used {used:.1f} "
@@ -527,7 +541,7 @@ def _describe_exit(code: int | None, what: str) -> str:
 
 def _error(category: str, message: str, kind: str = "") -> dict:
     """A failure the grader saw; ``kind`` (default: the category) says which limit: for a
-    timeout "cpu_time", "wall_clock" or "budget"."""
+    timeout "cpu_time", "wall_clock", "budget" or "budget_wall"."""
     return {"category": category, "type": kind or category, "message": message,
             "traceback": ""}
 
