@@ -101,7 +101,8 @@ def test_a_quick_function_that_hung_is_tried_again(module):
 def test_the_budget_cuts_a_call_short_and_ends_the_rest(module):
     """With 2 s of CPU time left, does a call that would use 30 s stop at the budget, and
     the next call fail at once with the budget's message?"""
-    handle = module(call_seconds=30.0, budget=Budget(2.0))
+    # a generous wall-clock cap: the CPU time is what this test spends
+    handle = module(call_seconds=30.0, budget=Budget(2.0, wall_seconds=300.0))
     assert call(handle, "quick") == 2  # starts the worker inside the budget
     with pytest.raises(StudentFailure, match="time budget of 2 s of CPU time was spent "
                                              r"during this test \(call was stopped\)"):
@@ -203,7 +204,8 @@ def test_hanging_training_functions_are_graded_within_the_budget(tmp_path, jobs)
     # One process: the autoencoder's first hang is cut short by the budget's wall-clock cap
     # (its own, 5 x 60 s, is longer), and the VAE and the GAN fail at once. Two lanes: the
     # autoencoder and the VAE hang side by side and are both cut short by the one budget;
-    # the GAN comes after and fails at once.
+    # the GAN comes after and fails at once. (On a very busy machine the cap may come
+    # before the hang, during an earlier test: the test stopped is not checked by name.)
     budget = 60
     reports = {"--results": out / "results.json", "--junit": out / "junit.xml",
                "--html": out / "report.html", "--markdown": out / "report.md"}
@@ -224,12 +226,11 @@ def test_hanging_training_functions_are_graded_within_the_budget(tmp_path, jobs)
             test.get("output", ""))
     assert set(by_assignment) == {"autoencoder", "vae", "gan"}
     cap = f"the wall-clock cap of the submission's time budget ({budget} s) was reached"
-    stopped = [("autoencoder", "train_autoencoder")]
+    stopped = ["autoencoder"]
     if jobs == "1":
         assert "\n".join(by_assignment["vae"]).count(f"{cap} before this test") >= 5
     else:
-        stopped.append(("vae", "VAE.train_step"))
-    for name, function in stopped:
-        assert f"{cap} during this test ({function} was stopped)" in \
-            "\n".join(by_assignment[name]), name
+        stopped.append("vae")
+    for name in stopped:
+        assert f"{cap} during this test (" in "\n".join(by_assignment[name]), name
     assert "\n".join(by_assignment["gan"]).count(f"{cap} before this test") >= 5
