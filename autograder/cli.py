@@ -43,9 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--time-scale", type=float, default=1.0, metavar="X",
                        help="multiply every time limit by X (e.g. 2 on a slow machine)")
     grade.add_argument("--budget", type=float, default=None, metavar="SECONDS",
-                       help="wall time for each whole submission; past it the remaining "
-                            "tests fail at once and every report is still written (default: "
-                            "480, fitted to Gradescope's 10-minute timeout; 0: none)")
+                       help="CPU time the workers of each whole submission may use, all its "
+                            "assignments together; past it the remaining tests fail at once "
+                            "and every report is still written (default: 480; 0: none)")
+    grade.add_argument("--budget-wall", type=float, default=None, metavar="SECONDS",
+                       help="the budget's wall-clock cap on each submission's grading, for "
+                            "calls that sleep or block (default: 5 times --budget; the "
+                            "Gradescope bundle sets 480, to fit its 10-minute timeout)")
     grade.add_argument("--jobs", type=int, default=None, metavar="N",
                        help="assignments graded at once, each in its own process (default: "
                             "the usable cores; the scores are the same for any N)")
@@ -112,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
             budget = grade.main.__kwdefaults__["budget"] if arguments.budget is None \
                 else arguments.budget
             return grade.main(
-                budget=budget,
+                budget=budget, budget_wall=arguments.budget_wall,
                 submissions=arguments.submissions, assignments=arguments.assignments,
                 results=arguments.results, junit_file=arguments.junit, fmt=arguments.format,
                 seed=arguments.seed,

@@ -28,13 +28,15 @@ def main(*, submissions: list[str], assignments: list[str] | None = None,
          results: str | None = None, junit_file: str | None = None, fmt: str = "table",
          seed: int | None = None, html_file: str | None = None,
          markdown_file: str | None = None, time_scale: float = 1.0,
-         budget: float | None = DEFAULT_BUDGET_SECONDS, jobs: int | None = None,
+         budget: float | None = DEFAULT_BUDGET_SECONDS, budget_wall: float | None = None,
+         jobs: int | None = None,
          out=sys.stdout) -> int:
     """Grade each submission; print in ``fmt``; write results.json / JUnit / HTML for one.
 
     The reference's expected values are those the course keeps
     (``autograder.reference_cache``); any value missing is computed live, and kept.
-    ``budget`` bounds each submission's wall time in seconds (None or 0: no bound).
+    ``budget`` bounds the CPU time of each submission's workers in seconds (None or 0: no
+    bound), ``budget_wall`` its grading's wall time (None: WALL_CAP_FACTOR times ``budget``).
     ``jobs`` is how many assignments are graded at once, each in its own lane (default:
     the usable cores); the scores are the same for any number.
 
@@ -48,6 +50,8 @@ def main(*, submissions: list[str], assignments: list[str] | None = None,
         raise UsageError("--time-scale must be between 0.01 and 100")
     if budget is not None and budget < 0:
         raise UsageError("--budget must be 0 (no budget) or a number of seconds")
+    if budget_wall is not None and budget_wall <= 0:
+        raise UsageError("--budget-wall must be a positive number of seconds")
     if jobs is not None and jobs < 1:
         raise UsageError("--jobs must be at least 1")
     if fmt not in FORMATS:
@@ -76,7 +80,8 @@ def main(*, submissions: list[str], assignments: list[str] | None = None,
         with lanes_for(lane_count, references) as lanes:
             for index, run in grade_each(
                     submissions, names=assignments, references=references, seed=seed,
-                    time_scale=time_scale, budget_seconds=budget or None, lanes=lanes,
+                    time_scale=time_scale, budget_seconds=budget or None,
+                    budget_wall_seconds=budget_wall, lanes=lanes,
                     hide=[Path(f).resolve().parent for f in written if f],
                     draw_figures=html_file is not None):
                 runs[index] = run

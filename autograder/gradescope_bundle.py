@@ -18,6 +18,13 @@ from autograder import paths, reference_cache
 from autograder.errors import UsageError
 from autograder.session import DEFAULT_BUDGET_SECONDS
 
+#: The wall-clock cap on one submission's grading on Gradescope, whose timeout (10 minutes
+#: by default) is a wall-clock one: 8 minutes leave 2 for the container, the grader's start
+#: and the reports (the one wait the budget does not cut short is a module's import). On
+#: Gradescope nothing else runs beside the grader, so this cap, not the CPU time, is what
+#: stops a submission that sleeps or blocks.
+GRADESCOPE_WALL_SECONDS = 480.0
+
 #: The Pythons the grader runs on: TensorFlow 2.21 has wheels up to 3.13, Keras 3.15 needs 3.11.
 SUPPORTED_PYTHONS = ((3, 11), (3, 13))
 
@@ -60,10 +67,12 @@ PYTHON="${{AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}}"
 RESULTS="$ROOT/results/results.json"
 mkdir -p "$ROOT/results"
 cd "$ROOT/source"
-# --budget: Gradescope stops a submission at its timeout (10 minutes by default) and shows
-# nothing; past the budget the remaining tests fail at once and results.json is written.
+# --budget: the CPU time the submission's workers may use; --budget-wall: its wall-clock
+# cap. Gradescope stops a submission at its timeout (10 minutes by default, wall clock) and
+# shows nothing; past either the remaining tests fail at once and results.json is written.
 "$PYTHON" -m autograder grade --course "$ROOT/source" "$ROOT/submission" {assignments} \\
-    --results "$RESULTS" --budget "${{AUTOGRADER_BUDGET:-{budget:g}}}"
+    --results "$RESULTS" --budget "${{AUTOGRADER_BUDGET:-{budget:g}}}" \\
+    --budget-wall "${{AUTOGRADER_BUDGET_WALL:-{wall:g}}}"
 status=$?
 if [ ! -s "$RESULTS" ]; then
     # The grader itself failed: still give Gradescope a valid file that says so.
@@ -103,9 +112,12 @@ image itself.
 - Timeout: 20 minutes for all six assignments (a full submission takes about 14 s on 2
   cores with the reference values the bundle carries); 10 minutes (Gradescope's default)
   for the three assignments without training.
-  The grader's limits are per call (5 s to 60 s), not per run: a submission that hangs in
-  test after test of a training assignment can outlast either, and Gradescope then shows
-  the student no results at all.
+  Each call may use 5 s to 90 s of CPU time, with a wall-clock cap five times longer for
+  code that sleeps; the whole submission stops after {wall:g} s of wall-clock time
+  (`--budget-wall`, or AUTOGRADER_BUDGET_WALL), which leaves 2 minutes of the default
+  timeout for the container, the grader's start and the reports. Raise both together if
+  you raise the timeout; a timeout shorter than that cap shows a hanging submission no
+  results at all.
 
 The image build itself (TensorFlow is about 600 MB) takes several minutes.
 """
@@ -129,8 +141,10 @@ def main(*, names: list[str], out: str | Path, log=sys.stdout) -> int:
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
         _add_text(bundle, "setup.sh", SETUP_SH)
         _add_text(bundle, "run_autograder",
-                  RUN_AUTOGRADER.format(assignments=flags, budget=DEFAULT_BUDGET_SECONDS))
-        bundle.writestr("README.md", README.format(names=", ".join(names)))
+                  RUN_AUTOGRADER.format(assignments=flags, budget=DEFAULT_BUDGET_SECONDS,
+                                        wall=GRADESCOPE_WALL_SECONDS))
+        bundle.writestr("README.md", README.format(names=", ".join(names),
+                                                   wall=GRADESCOPE_WALL_SECONDS))
         for name in ("requirements.txt", "pyproject.toml"):
             bundle.write(paths.ROOT / name, name)
         _add_tree(bundle, paths.PACKAGE, "autograder")

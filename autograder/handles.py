@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from autograder import codec
+from autograder.budget import Budget
 from autograder.errors import NotGradable, ReferenceFailure, StudentFailure
 from autograder.probes.common import hands_in, runs_what
 from autograder.worker.cleanup import remove_tree
@@ -65,22 +65,6 @@ def _coarse(value: Any) -> Any:
         return "float"
     array = np.asarray(value)
     return f"array{list(array.shape)}:{array.dtype.str}"
-
-
-@dataclass
-class Budget:
-    """The wall time one whole submission may take, shared by its modules.
-
-    Gradescope ends a submission at its timeout (10 minutes unless the course changes it)
-    and the student then gets no result at all; past the budget the remaining tests fail
-    at once, so that every report is still written in time.
-    """
-
-    seconds: float
-    started: float = field(default_factory=time.monotonic)
-
-    def left(self) -> float:
-        return self.seconds - (time.monotonic() - self.started)
 
 
 @dataclass
@@ -132,38 +116,44 @@ class StudentModule:
             raise StudentFailure(f"not run: {function} did not return in "
                                  f"{self._hung[function]} (it was stopped there), so the "
                                  "tests that need it fail at once")
-        limit, by_budget = self.limits.call_seconds, False
         if self.budget is not None:
-            left = self.budget.left()
-            if left <= 0:
+            if self.budget.cpu_left() <= 0:
                 raise StudentFailure(self._budget_spent("before this test"))
-            limit, by_budget = min(limit, left), left < limit
+            if self.budget.wall_left() <= 0:
+                raise StudentFailure(self._budget_spent("before this test", wall=True))
         self.start()
-        outcome = self._worker.run(probe_name(probe), args, kwargs, seed=seed, seconds=limit)
+        outcome = self._worker.run(probe_name(probe), args, kwargs, seed=seed,
+                                   budget=self.budget)
         self._isolation = self._isolation or self._worker.isolation_notes()
         if hands_in(probe):
             self.stop()  # what the reference handed in ends with this worker
+        error = outcome.error or {}
+        if not outcome.ok and error.get("type") in ("budget", "budget_wall"):
+            stopped = "the import" if outcome.stage == "load" \
+                else function or probe_name(probe).rsplit(":", 1)[-1]
+            raise StudentFailure(self._budget_spent(f"during this test ({stopped} was "
+                                                    "stopped)",
+                                                    wall=error["type"] == "budget_wall"))
         if not outcome.ok and outcome.stage == "load":
             self._not_gradable = explain_import_failure(self.path.name, outcome)
             self.stop()
             raise NotGradable(self._not_gradable)
-        if not outcome.ok and (outcome.error or {}).get("category") == "timeout":
-            if by_budget:
-                stopped = function or probe_name(probe).rsplit(":", 1)[-1]
-                raise StudentFailure(self._budget_spent(f"during this test ({stopped} was "
-                                                        "stopped)"))
-            if function is not None:
-                self._hung[function] = test or "an earlier test"
+        if not outcome.ok and error.get("category") == "timeout" and function is not None:
+            self._hung[function] = test or "an earlier test"
         if not outcome.ok:
             failure = StudentFailure(explain_call_failure(outcome, self.limits))
             failure.printed = outcome.output  # students need it most when a call fails
             raise failure from None
         return outcome.value, outcome.output
 
-    def _budget_spent(self, when: str) -> str:
-        return (f"not run: the submission's time budget of {self.budget.seconds:g} s was "
-                f"spent {when}; every test after it fails at once so that the results are "
-                "still written in time (see the earlier tests for what took the time)")
+    def _budget_spent(self, when: str, wall: bool = False) -> str:
+        spent = (f"the wall-clock cap of the submission's time budget "
+                 f"({self.budget.wall_seconds:g} s) was reached" if wall else
+                 f"the submission's time budget of {self.budget.cpu_seconds:g} s of CPU time "
+                 "was spent")
+        return (f"not run: {spent} {when}; every test after it fails at once so that the "
+                "results are still written in time (see the earlier tests for what took the "
+                "time)")
 
     def isolation_notes(self) -> list[str]:
         """What the sandbox could not do for this module's worker, if anything."""

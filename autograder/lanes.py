@@ -14,7 +14,8 @@ One pool serves any number of submissions (``grade`` of several, a ``batch`` cla
 lane keeps its zygote, and TensorFlow loaded, from one submission to the next, and a free
 lane starts on the next submission while the last assignment of the previous one runs.
 A run in lanes scores exactly what a serial run scores: each test's seed comes from its id
-and the submission's seed, never from the order or the process it runs in. A lane that
+and the submission's seed, never from the order or the process it runs in. A submission's
+assignments share its time budget across lanes through a ``budget.Ledger``. A lane that
 dies costs its assignment (a grader error, as any grader failure) and is replaced.
 """
 
@@ -24,12 +25,13 @@ import os
 from collections import deque
 from collections.abc import Hashable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from multiprocessing.connection import Connection, Pipe, wait
 from pathlib import Path
 
 from autograder import assignments as registry
 from autograder import codec
+from autograder.budget import Ledger
 from autograder.results import tests_from_plain, tests_to_plain
 from autograder.session import Outcome, Plan, References, grade_or_explain
 
@@ -72,9 +74,13 @@ class LanePool:
         if references.mode == "recording":  # the recording would stay in the lanes
             raise ValueError("a recording run is graded in one process")
         self._references = references
+        # Made before the lanes fork, so that they share it. Open submissions: those with
+        # a lane busy on them, and at most one waiting for a lane (see grade_each).
+        self._ledger = Ledger(slots=2 * count + 2, lanes=count)
+        self._free_slots = list(range(self._ledger.slots))
         self._lanes: list[tuple[int, Connection]] = []
-        for _ in range(count):
-            self._lanes.append(self._fork())
+        for index in range(count):
+            self._lanes.append(self._fork(index))
 
     def grade_each(self, jobs: Iterable[tuple[Hashable, dict, Plan]]
                    ) -> Iterator[tuple[Hashable, Outcome]]:
@@ -104,7 +110,7 @@ class LanePool:
                         except StopIteration:
                             more = False
                             break
-                        opened[key] = _Job(modules, plan)
+                        opened[key] = _Job(modules, self._with_slot(plan))
                         waiting.extend((key, name) for name in sorted(
                             modules, key=lambda name: -registry.get(name).seconds))
                         continue
@@ -126,7 +132,10 @@ class LanePool:
                     busy[lane[1]] = (lane, key, name)
                     job.lane_of[name] = self._lanes.index(lane)
                 for key in [key for key, job in opened.items() if job.done()]:
-                    yield key, self._merge(opened.pop(key))
+                    job = opened.pop(key)
+                    if job.plan.budget_slot >= 0:
+                        self._free_slots.append(job.plan.budget_slot)
+                    yield key, self._merge(job)
                 if not busy:
                     if not (waiting or more or opened):
                         return
@@ -146,6 +155,17 @@ class LanePool:
             # its reply to the next caller, so it is replaced.
             for lane, _, _ in busy.values():
                 self._replace(lane)
+            self._free_slots += [job.plan.budget_slot for job in opened.values()
+                                 if job.plan.budget_slot >= 0]
+
+    def _with_slot(self, plan: Plan) -> Plan:
+        """``plan`` with a fresh row of the ledger for its budget (none left, which the
+        bound on open submissions rules out: each lane counts the budget on its own)."""
+        if not self._free_slots:
+            return plan
+        slot = self._free_slots.pop(0)
+        self._ledger.clear(slot)
+        return replace(plan, budget_slot=slot)
 
     def _merge(self, job: _Job) -> Outcome:
         outcome = Outcome()
@@ -172,7 +192,7 @@ class LanePool:
                 pass
         self._lanes = []
 
-    def _fork(self) -> tuple[int, Connection]:
+    def _fork(self, index: int) -> tuple[int, Connection]:
         ours, theirs = Pipe(duplex=True)
         pid = os.fork()
         if pid == 0:  # the lane: serve until the grader closes its end, then leave
@@ -185,7 +205,8 @@ class LanePool:
                 for _, connection in self._lanes:
                     connection.close()
                 _serve(theirs, References(self._references.mode,
-                                          preload=self._references.preload))
+                                          preload=self._references.preload),
+                       self._ledger, index)
                 code = 0
             finally:
                 os._exit(code)
@@ -200,13 +221,15 @@ class LanePool:
             os.waitpid(pid, 0)
         except (ProcessLookupError, ChildProcessError):
             pass
-        fresh = self._fork()
-        self._lanes[self._lanes.index(lane)] = fresh
+        index = self._lanes.index(lane)
+        fresh = self._fork(index)
+        self._lanes[index] = fresh
         return fresh
 
 
-def _serve(connection: Connection, references: References) -> None:
-    """A lane's life: grade the assignment asked for, reply, repeat."""
+def _serve(connection: Connection, references: References, ledger: Ledger,
+           index: int) -> None:
+    """A lane's life (lane ``index``): grade the assignment asked for, reply, repeat."""
     from autograder.worker.client import become_subreaper
     from autograder.worker.lifetime import die_with_parent
     from autograder.worker.zygote import Zygote
@@ -222,7 +245,9 @@ def _serve(connection: Connection, references: References) -> None:
             name = request["name"]
             path = None if request["path"] is None else Path(request["path"])
             plan = Plan(**{**request["plan"], "hide": tuple(request["plan"]["hide"])})
-            outcome = grade_or_explain({name: (path, request["missing"])}, references, plan)
+            spent = ledger.tally(plan.budget_slot, index) if plan.budget_slot >= 0 else None
+            outcome = grade_or_explain({name: (path, request["missing"])}, references, plan,
+                                       spent)
             connection.send_bytes(_reply(outcome, references.new_values()))
     finally:
         references.close()

@@ -22,9 +22,9 @@ import pytest
 
 from autograder import __version__, paths
 from autograder import assignments as registry
+from autograder.budget import Budget, Tally
 from autograder.errors import UsageError
 from autograder.handles import (
-    Budget,
     LiveReference,
     RecordedReference,
     RecordingReference,
@@ -40,11 +40,11 @@ if TYPE_CHECKING:
     from autograder.lanes import LanePool
 
 DEFAULT_SEED = 20261121  #: public: the self-check and the recorded values use it
-#: Wall time for one whole submission in official grading. Gradescope stops a submission at
-#: 10 minutes unless the course sets another timeout, and then shows no result at all; 8
-#: minutes leave 2 for the container, the grader's start and the reports (the one wait the
-#: budget does not cut short is a module's import, at most a minute). A correct submission
-#: of all six assignments takes about 14 s on two cores (BENCHMARKS.md, section 1).
+#: CPU time the workers of one whole submission may use in official grading, all its
+#: assignments together (``autograder.budget``); its wall-clock cap is WALL_CAP_FACTOR
+#: times longer, except in the Gradescope bundle, which fits it to Gradescope's timeout. A
+#: correct submission of all six assignments takes about 14 s on two cores (BENCHMARKS.md,
+#: section 1).
 DEFAULT_BUDGET_SECONDS = 480.0
 
 
@@ -126,7 +126,11 @@ class Plan:
     include_hidden: bool = True
     select: str | None = None  #: a pytest ``-k`` expression, or None for every test
     time_scale: float = 1.0  #: multiplies every time limit
-    budget_seconds: float | None = None  #: the whole submission's wall time
+    #: CPU time the whole submission's workers may use (None: no budget) ...
+    budget_seconds: float | None = None
+    #: ... and the wall-clock cap on its grading (None: WALL_CAP_FACTOR times that)
+    budget_wall_seconds: float | None = None
+    budget_slot: int = -1  #: its row of the lanes' shared ledger (-1: graded in one process)
     started: float = 0.0  #: ``time.monotonic()`` when the submission's grading began
     hide: tuple[str, ...] = ()  #: folders the student's workers must not see
     draw_figures: bool = False  #: draw the HTML report's figures as the tests finish
@@ -156,8 +160,9 @@ def grade_each(sources: Iterable[str | Path], *, names: list[str] | None,
                references: References, seed: int = DEFAULT_SEED,
                include_hidden: bool = True, select: str | None = None,
                hide: Iterable[Path] = (), time_scale: float = 1.0,
-               budget_seconds: float | None = None, draw_figures: bool = False,
-               lanes: LanePool | None = None) -> Iterator[tuple[int, RunResult]]:
+               budget_seconds: float | None = None, budget_wall_seconds: float | None = None,
+               draw_figures: bool = False, lanes: LanePool | None = None
+               ) -> Iterator[tuple[int, RunResult]]:
     """Grade each submission (folder or .zip) of ``sources``; yield ``(index, result)``
     as each is done: in order in this process, in the order they finish in ``lanes``
     (``autograder.lanes``: the assignments of consecutive submissions share the lanes, and
@@ -168,8 +173,9 @@ def grade_each(sources: Iterable[str | Path], *, names: list[str] | None,
     cannot be opened. ``select`` is a pytest ``-k`` expression (e.g. one function's name)
     to run only some tests. ``hide`` adds folders the student's workers must not see (where
     results are written); ``time_scale`` multiplies every time limit (a slow machine wants
-    more); ``budget_seconds`` bounds each submission's wall time from when its grading
-    begins (past it the remaining tests fail at once, with a message). ``draw_figures``
+    more); ``budget_seconds`` bounds the CPU time each submission's workers use, all its
+    assignments together, and ``budget_wall_seconds`` its wall time from when its grading
+    begins (past either the remaining tests fail at once, with a message). ``draw_figures``
     draws the HTML report's figures where each assignment is graded (in its lane). Never
     raises for a submission: the grader's own failure on one is a result that says so.
     """
@@ -180,6 +186,7 @@ def grade_each(sources: Iterable[str | Path], *, names: list[str] | None,
         for index, source in enumerate(sources):
             plan = Plan(seed=seed, include_hidden=include_hidden, select=select,
                         time_scale=time_scale, budget_seconds=budget_seconds,
+                        budget_wall_seconds=budget_wall_seconds,
                         started=time.monotonic(), hide=hide, draw_figures=draw_figures)
             opened[index] = _Opened.open(source, names, plan)
             yield index, opened[index].modules, plan
@@ -265,11 +272,13 @@ class _Opened:
 
 
 def grade_modules(modules: dict[str, tuple[Path | None, str]], references: References,
-                  plan: Plan) -> Outcome:
+                  plan: Plan, spent: Tally | None = None) -> Outcome:
     """Run the suites of ``modules`` (assignment -> (module copy or None, why missing)) in
-    this process, each student module in its own worker."""
+    this process, each student module in its own worker; ``spent`` counts the CPU time of
+    the submission's budget (a lane's share of the ledger; default: a count of its own)."""
     began = time.monotonic()
-    budget = Budget(plan.budget_seconds, plan.started) if plan.budget_seconds else None
+    budget = Budget(plan.budget_seconds, plan.budget_wall_seconds, plan.started,
+                    spent or Tally()) if plan.budget_seconds else None
     students = {
         name: StudentModule(name, path, scaled(registry.get(name).limits, plan.time_scale),
                             plan.seed, missing=missing, hide=[Path(p) for p in plan.hide],
@@ -298,11 +307,11 @@ def grade_modules(modules: dict[str, tuple[Path | None, str]], references: Refer
 
 
 def grade_or_explain(modules: dict[str, tuple[Path | None, str]], references: References,
-                     plan: Plan) -> Outcome:
+                     plan: Plan, spent: Tally | None = None) -> Outcome:
     """``grade_modules``, with the grader's own failure on them as the outcome's error (its
     traceback on stderr, for staff): one submission's failure costs no other its result."""
     try:
-        return grade_modules(modules, references, plan)
+        return grade_modules(modules, references, plan, spent)
     except Exception as error:  # noqa: BLE001 - reported in the results and on stderr
         traceback.print_exc()
         return Outcome(errors=[f"{', '.join(modules)}: {type(error).__name__}: {error}"])

@@ -62,9 +62,11 @@ def test_hostile_tricks_are_contained_and_correct_code_still_scores(graded_examp
     assert failed == HOSTILE_TIMEOUTS | HOSTILE_OUT_OF_MEMORY
     assert results["score"] == TOTAL - 3 - 5  # 1 point each, multichannel visible is 2
     for test in HOSTILE_TIMEOUTS:
-        assert "timed out after 5 s" in by_id[test]["output"]
-        # A hang costs its time limit, plus a little to stop the worker.
-        assert by_id[test]["extra_data"]["seconds"] < 5 + 2
+        # "used more than 5 s of CPU time"; on a machine too busy to give it that in 25 s,
+        # "did not finish within the wall-clock cap of 25 s ... of its 5 s of CPU time"
+        assert "5 s of CPU time" in by_id[test]["output"]
+        # A hang costs at most its wall-clock cap (5 x 5 s), plus a little to stop it.
+        assert by_id[test]["extra_data"]["seconds"] < 5 * 5 + 2
     for test in HOSTILE_OUT_OF_MEMORY:
         assert by_id[test]["output"].startswith("out of memory")
     printed = by_id["test_conv_matrix_lecture_example"]["output"]

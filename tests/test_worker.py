@@ -33,6 +33,34 @@ def sleep_then_return(seconds):
     time.sleep(seconds)
     return 1
 
+def burn(seconds):
+    """Busy for ``seconds`` of this process's CPU time."""
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+    return 1
+
+def burn_in_threads(count):
+    import threading
+    threads = [threading.Thread(target=hang, daemon=True) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    threads[0].join()
+
+def burn_in_children(count):
+    import signal
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children collected without wait
+    for _ in range(count):
+        child = os.fork()
+        if child == 0:
+            burn(0.4)
+            os._exit(0)
+        try:
+            os.waitpid(child, 0)  # blocks, using no CPU time, until the child is gone
+        except ChildProcessError:
+            pass
+    time.sleep(600)
+
 def hoard():
     return np.ones(50 * 2**30 // 8)
 
@@ -87,13 +115,51 @@ def test_values_and_prints_come_back(worker):
 
 
 def test_a_hang_costs_its_time_limit_and_the_worker_comes_back(worker):
-    """Is an infinite loop stopped at the limit, and do later calls still work?"""
-    started = time.monotonic()
-    outcome = call(worker, "hang")
-    assert time.monotonic() - started < 2 + 1.5
+    """Is an infinite loop stopped at its limit, 2 s of CPU time, however long that takes
+    on a busy machine, and do later calls still work?"""
+    outcome = worker.run(CALL, ("hang",), {}, seed=1, wall_seconds=120)  # room to be busy
     assert not outcome.ok and outcome.error["category"] == "timeout"
-    assert "timed out after 2 s" in outcome.error["message"]
+    assert "timed out: used more than 2 s of CPU time during the call" \
+        in outcome.error["message"]
+    assert 2 <= outcome.cpu_seconds < 2.5
     assert call(worker, "double", np.ones(1)).ok
+
+
+def test_a_call_that_sleeps_is_stopped_by_the_wall_clock_cap(worker):
+    """A call that sleeps uses no CPU time: is it stopped at the wall-clock cap, five times
+    its CPU-time limit, with a message that names that clock?"""
+    started = time.monotonic()
+    outcome = call(worker, "sleep_then_return", 60)
+    assert 10 <= time.monotonic() - started < 10 + 1.5
+    assert outcome.error["type"] == "wall_clock"
+    assert "did not finish within the wall-clock cap of 10 s during the call, having used " \
+        "0.0 s of its 2 s of CPU time" in outcome.error["message"]
+
+
+def test_threads_count_towards_the_cpu_time_limit(worker):
+    """Four spinning threads use four seconds of CPU time a second where there are cores
+    for them: is the call stopped at its CPU-time limit, counting every thread?"""
+    outcome = worker.run(CALL, ("burn_in_threads", 4), {}, seed=1, wall_seconds=120)
+    assert outcome.error["type"] == "cpu_time", outcome.error
+    assert outcome.cpu_seconds >= 2
+
+
+def test_children_collected_without_wait_count_towards_the_limit(worker):
+    """Children whose parent ignores SIGCHLD vanish with their CPU time: do the 0.4 s that
+    each of ten used still add up past the 2 s limit (the parent uses none; a wall-clock
+    cap of 120 s leaves time for that on a busy machine)?"""
+    outcome = worker.run(CALL, ("burn_in_children", 10), {}, seed=1, wall_seconds=120)
+    assert outcome.error["type"] == "cpu_time", outcome.error
+    assert 2 <= outcome.cpu_seconds < 2.5
+
+
+def test_the_call_reports_the_cpu_time_it_used(worker):
+    """Does a call that burns 0.5 s of CPU time and one that sleeps 0.5 s report about
+    0.5 s and about nothing?"""
+    busy = call(worker, "burn", 0.5)
+    assert busy.ok and 0.5 <= busy.cpu_seconds < 0.8, busy.cpu_seconds
+    idle = call(worker, "sleep_then_return", 0.5)
+    assert idle.ok and idle.cpu_seconds < 0.2 and idle.seconds >= 0.5, idle.cpu_seconds
 
 
 def test_a_slow_call_within_the_limit_succeeds(worker):

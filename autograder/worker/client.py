@@ -1,11 +1,13 @@
 """The grader's handle on one worker process: start it, send probes, enforce limits.
 
-A ``WorkerProcess`` owns one process that has imported one module. Every call has a wall
-time limit; past it the whole process group is killed and the next call starts a fresh
-worker, so a hang costs one test, not the rest. Memory is capped inside the worker
-(RLIMIT_DATA) and watched from outside (resident size), and every failure comes back as a
-``CallOutcome`` with a category the report can explain. Nothing here raises because of
-what the student did.
+A ``WorkerProcess`` owns one process that has imported one module. Every call has a
+limit on the CPU time the worker uses (``cputime``: all its threads and processes), so a
+busy machine costs no points, and a wall-clock cap ``WALL_CAP_FACTOR`` times longer for a
+call that sleeps or blocks; past either, the whole process group is killed and the next
+call starts a fresh worker, so a hang costs one test, not the rest. Memory is capped
+inside the worker (RLIMIT_DATA) and watched from outside (resident size), and every
+failure comes back as a ``CallOutcome`` with a category the report can explain. Nothing
+here raises because of what the student did.
 """
 
 from __future__ import annotations
@@ -16,15 +18,20 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from autograder import codec, paths
 from autograder.errors import UsageError
-from autograder.worker import channel
+from autograder.worker import channel, cputime
+from autograder.worker.cputime import TreeClock
 from autograder.worker.output import OutputCapture
 from autograder.worker.zygote import ForkedProcess, Zygote
+
+if TYPE_CHECKING:
+    from autograder.budget import Budget
 
 _PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
 # The worker imports the grader's worker and probe code from the grader's copy, then takes
@@ -39,14 +46,26 @@ _ZYGOTE_BOOT = (
     "sys.path.remove({root!r}); z.serve(int(sys.argv[1]))"
 )
 _PYTHON = [sys.executable, "-s", "-P", "-u", "-c"]
+#: A call's wall-clock cap, in multiples of its CPU-time limit: long enough for a correct
+#: call on a machine shared with 15 busy processes per core pair (it gets an eighth of a
+#: core, and correct calls use a small part of their limit), short enough that a call
+#: that sleeps or blocks, and so uses no CPU time, is still stopped.
+WALL_CAP_FACTOR = 5.0
+
+
+def wall_cap(cpu_seconds: float) -> float:
+    """The wall-clock cap of a call that may use ``cpu_seconds`` of CPU time: the limit
+    itself where CPU time cannot be measured (no /proc: macOS), as before CPU time."""
+    return (WALL_CAP_FACTOR if cputime.AVAILABLE else 1.0) * cpu_seconds
 
 
 @dataclass(frozen=True)
 class Limits:
     """Resource limits for one worker; every breach is named in the test's output."""
 
-    call_seconds: float = 10.0  #: wall time for one probe call
-    import_seconds: float = 60.0  #: wall time to start Python and import the module
+    #: CPU time for one probe call (the wall-clock cap is WALL_CAP_FACTOR times it)
+    call_seconds: float = 10.0
+    import_seconds: float = 60.0  #: CPU time to import the module (and the same cap)
     memory_bytes: int = 4 * 2**30  #: private memory (RLIMIT_DATA) and resident size
     output_bytes: int = 16 * 2**10  #: student output kept per call (the rest is counted)
     reply_bytes: int = 256 * 2**20  #: largest reply the grader accepts
@@ -64,7 +83,8 @@ class CallOutcome:
     #: out_of_memory, exit, bad_result, timeout, crashed, protocol
     error: dict | None = None
     output: str = ""  #: what the student's code printed during the call (truncated)
-    seconds: float = 0.0
+    seconds: float = 0.0  #: wall time
+    cpu_seconds: float = 0.0  #: CPU time of the worker's threads and processes
     stage: str = "call"  #: "load" when the failure happened while importing the module
 
 
@@ -86,6 +106,7 @@ class WorkerProcess:
     _output: OutputCapture | None = field(default=None, init=False, repr=False)
     _load_outcome: CallOutcome | None = field(default=None, init=False, repr=False)
     _load_deadline: float = field(default=0.0, init=False, repr=False)
+    _clock: TreeClock | None = field(default=None, init=False, repr=False)
     _isolation: list[str] = field(default_factory=list, init=False, repr=False)
 
     # -- lifecycle -------------------------------------------------------------------
@@ -115,10 +136,11 @@ class WorkerProcess:
             for fd in (request_read, reply_write, output_write):
                 os.close(fd)
         _LIVE_WORKERS.add(self._process.pid)
+        self._clock = TreeClock(self._process.pid)
         self._request_fd, self._reply_fd = request_write, reply_read
         self._output = OutputCapture(output_read, self.limits.output_bytes)
         self._load_outcome = None
-        self._load_deadline = time.monotonic() + self.limits.import_seconds
+        self._load_deadline = time.monotonic() + wall_cap(self.limits.import_seconds)
         sandbox = None
         if self.sandbox is not None:
             # The worker copies the scratch folder into a tmpfs of its own: the grader
@@ -131,14 +153,22 @@ class WorkerProcess:
                     "file_bytes": self.limits.file_bytes,
                     "cpu_seconds": self.limits.cpu_seconds, "sandbox": sandbox})
 
-    def load(self) -> CallOutcome:
-        """Wait for the import to finish (once per process); its outcome is cached."""
+    def load(self, budget: Budget | None = None) -> CallOutcome:
+        """Wait for the import to finish (once per process); its outcome is cached.
+        ``budget`` (the submission's) is charged the import's CPU time, and its wall-clock
+        cap ends the wait too (a failure of type "budget_wall")."""
         if self._process is None:
             self.start()
         if self._load_outcome is None:
             started = time.monotonic()
+            deadline, by_budget = self._load_deadline, False
+            if budget is not None and started + budget.wall_left() < deadline:
+                deadline, by_budget = started + max(0.0, budget.wall_left()), True
             self._load_outcome = self._await_reply(
-                self._load_deadline, "while importing the module", self.limits.import_seconds)
+                deadline, "while importing the module", self.limits.import_seconds,
+                wall_cap(self.limits.import_seconds), from_start=True, by_budget=by_budget,
+                # the import's CPU time counts, but its own limit ends it, not the budget's
+                charge=budget and (lambda seconds: budget.charge(seconds) or True))
             self._load_outcome.seconds = time.monotonic() - started
             if self.sandbox is not None:
                 # Measured whatever the import did: a worker that ended itself before the
@@ -149,22 +179,33 @@ class WorkerProcess:
         return self._load_outcome
 
     def run(self, probe: str, args: tuple, kwargs: dict, *, seed: int,
-            seconds: float | None = None) -> CallOutcome:
-        """Run one probe; restarts the worker first if an earlier call killed it."""
+            seconds: float | None = None, wall_seconds: float | None = None,
+            budget: Budget | None = None) -> CallOutcome:
+        """Run one probe; restarts the worker first if an earlier call killed it.
+
+        ``seconds`` is the call's CPU-time limit (default ``limits.call_seconds``),
+        ``wall_seconds`` its wall-clock cap (default ``wall_cap(seconds)``). ``budget``
+        (the submission's, ``autograder.budget``) is charged the CPU time the call uses
+        while it runs; the call stops when the budget is spent (a failure of type
+        "budget") or its wall-clock cap is reached ("budget_wall")."""
         if self._process is None or self._process.poll() is not None:
             self.start()
-        loaded = self.load()
+        loaded = self.load(budget)
         if not loaded.ok:
             loaded.stage = "load"
             return loaded
         limit = seconds or self.limits.call_seconds
+        cap, by_budget = wall_seconds or wall_cap(limit), False
+        if budget is not None and budget.wall_left() < cap:
+            cap, by_budget = max(0.0, budget.wall_left()), True
         started = time.monotonic()
         try:
             self._send({"op": "run", "probe": probe, "args": list(args), "kwargs": kwargs,
                         "seed": seed})
         except (BrokenPipeError, OSError):
             pass  # the worker died; _await_reply reports how
-        outcome = self._await_reply(started + limit, "during the call", limit)
+        outcome = self._await_reply(started + cap, "during the call", limit, cap,
+                                    charge=budget and budget.charge, by_budget=by_budget)
         outcome.seconds = time.monotonic() - started
         return outcome
 
@@ -191,31 +232,58 @@ class WorkerProcess:
     def _send(self, message: dict) -> None:
         channel.send(self._request_fd, message)
 
-    def _await_reply(self, deadline: float, what: str, limit: float) -> CallOutcome:
-        watchdog = _MemoryWatchdog(self._process.pid, self.limits.memory_bytes)
+    def _await_reply(self, deadline: float, what: str, limit: float, cap: float, *,
+                     charge: Callable[[float], bool] | None = None,
+                     from_start: bool = False, by_budget: bool = False) -> CallOutcome:
+        """The reply, or the failure that ended the wait: past ``limit`` seconds of CPU
+        time (since now, or since the worker started), past ``deadline`` (the wall-clock
+        cap of ``cap`` seconds, or the budget's where ``by_budget``), the budget spent
+        (``charge`` said so), too much memory, a crash or an unusable reply."""
+        watch = _Watch(self._process.pid, self.limits.memory_bytes, self._clock, limit, charge,
+                       since=0.0 if from_start else None)
+        failure: Exception | None = None
         try:
             reply = channel.receive(self._reply_fd, deadline=deadline,
-                                    max_bytes=self.limits.reply_bytes, on_wait=watchdog.check)
-        except channel.ChannelTimeout:
-            self._kill()
-            return self._failure("timeout", f"timed out after {limit:g} s {what} "
-                                 "(the worker was stopped; later tests still run)")
-        except _OverMemory:
-            self._kill()
-            limit = memory_size(self.limits.memory_bytes)
-            return self._failure("out_of_memory",
-                                 f"out of memory: used more than {limit} (the worker was stopped)")
-        except channel.ChannelClosed:
-            code = self._kill(grace=1.0)
-            return self._failure("crashed", _describe_exit(code, what))
-        except (channel.MessageTooLarge, codec.CodecError) as error:
-            self._kill()
-            return self._failure("protocol", f"the worker sent an unusable reply: {error}")
-        except Exception as error:  # noqa: BLE001 - whatever it sent, it is the student's failure
-            self._kill()
-            return self._failure("protocol", "the worker sent an unusable reply "
-                                 f"({type(error).__name__})")
-        return self._outcome_from(reply)
+                                    max_bytes=self.limits.reply_bytes, on_wait=watch.check)
+        except Exception as error:  # noqa: BLE001 - sorted out below, once the clock is read
+            failure = error
+        used = watch.settle()  # before a kill: a tree that is gone cannot be read
+        outcome = self._outcome_from(reply) if failure is None \
+            else self._explain(failure, what, limit, cap, used, by_budget)
+        outcome.cpu_seconds = used
+        return outcome
+
+    def _explain(self, failure: Exception, what: str, limit: float, cap: float,
+                 used: float, by_budget: bool) -> CallOutcome:
+        """The failed outcome for what ended a wait; the worker is stopped."""
+        if isinstance(failure, channel.ChannelClosed):
+            return self._failure("crashed", _describe_exit(self._kill(grace=1.0), what))
+        self._kill()
+        stopped = "the worker was stopped; later tests still run"
+        if isinstance(failure, _OverCpu):
+            return self._failure("timeout", f"timed out: used more than {limit:g} s of CPU "
+                                 f"time {what} (all its threads and processes together; "
+                                 f"{stopped})", kind="cpu_time")
+        if isinstance(failure, channel.ChannelTimeout) and by_budget:
+            return self._failure("timeout", "the wall-clock cap of the submission's time "
+                                 f"budget was reached {what}", kind="budget_wall")
+        if isinstance(failure, channel.ChannelTimeout):
+            return self._failure("timeout", f"timed out: did not finish within the "
+                                 f"wall-clock cap of {cap:g} s {what}, having used {used:.1f} "
+                                 f"s of its {limit:g} s of CPU time (code that sleeps or waits "
+                                 f"uses none; {stopped})", kind="wall_clock")
+        if isinstance(failure, _BudgetSpent):
+            return self._failure("timeout", "the submission's CPU-time budget was spent "
+                                 f"{what}", kind="budget")
+        if isinstance(failure, _OverMemory):
+            return self._failure("out_of_memory", "out of memory: used more than "
+                                 f"{memory_size(self.limits.memory_bytes)} (the worker was "
+                                 "stopped)")
+        if isinstance(failure, (channel.MessageTooLarge, codec.CodecError)):
+            return self._failure("protocol", f"the worker sent an unusable reply: {failure}")
+        # whatever it sent, it is the student's failure
+        return self._failure("protocol", "the worker sent an unusable reply "
+                             f"({type(failure).__name__})")
 
     def _outcome_from(self, reply: Any) -> CallOutcome:
         output = self._output.take() if self._output else ""
@@ -232,9 +300,9 @@ class WorkerProcess:
                  for key in ("category", "type", "message", "traceback")}
         return CallOutcome(False, error=clean, output=output)
 
-    def _failure(self, category: str, message: str) -> CallOutcome:
+    def _failure(self, category: str, message: str, kind: str = "") -> CallOutcome:
         output = self._output.take() if self._output else ""
-        return CallOutcome(False, error=_error(category, message), output=output)
+        return CallOutcome(False, error=_error(category, message, kind), output=output)
 
     def _kill(self, grace: float = 0.0) -> int | None:
         """Kill the process group (after ``grace`` seconds to exit on its own); returns the
@@ -255,14 +323,47 @@ class _OverMemory(Exception):
     pass
 
 
-class _MemoryWatchdog:
-    """Polled while the grader waits: ends a worker whose resident size passes the limit."""
+class _OverCpu(Exception):
+    pass
 
-    def __init__(self, pid: int, limit: int) -> None:
-        self._pid = pid
-        self._limit = limit
+
+class _BudgetSpent(Exception):
+    pass
+
+
+class _Watch:
+    """Polled while the grader waits (about every 50 ms): ends a worker whose resident
+    size passes the memory limit, or whose CPU time passes the call's limit or the
+    budget (``charge`` is told each bit of CPU time the call used)."""
+
+    def __init__(self, pid: int, memory: int, clock: TreeClock | None, cpu_limit: float,
+                 charge: Callable[[float], bool] | None, since: float | None = None) -> None:
+        self._pid, self._limit = pid, memory
+        self._clock, self._cpu_limit, self._charge = clock, cpu_limit, charge
+        if since is None:
+            since = clock.used() if clock is not None else 0.0
+        self._start = self._charged = since
+        self._budget_left = True
 
     def check(self) -> None:
+        self._check_memory()
+        if self.settle() > self._cpu_limit:
+            raise _OverCpu
+        if self._charge is not None and not self._budget_left:
+            raise _BudgetSpent
+
+    def settle(self) -> float:
+        """The CPU time the call used so far, charged to the budget."""
+        if self._clock is None:
+            return 0.0
+        now = self._clock.used()
+        self._budget_left = True
+        if self._charge is not None:
+            self._budget_left = self._charge(now - self._charged)
+        self._charged = now
+        return now - self._start
+
+    def _check_memory(self) -> None:
         try:
             status = Path(f"/proc/{student_process(self._pid)}/status")
             for line in status.read_text().splitlines():
@@ -475,8 +576,11 @@ def _describe_exit(code: int | None, what: str) -> str:
             "the code called exit(), os._exit() or crashed the interpreter")
 
 
-def _error(category: str, message: str) -> dict:
-    return {"category": category, "type": category, "message": message, "traceback": ""}
+def _error(category: str, message: str, kind: str = "") -> dict:
+    """A failure the grader saw; ``kind`` (default: the category) says which limit: for a
+    timeout "cpu_time", "wall_clock", "budget" or "budget_wall"."""
+    return {"category": category, "type": kind or category, "message": message,
+            "traceback": ""}
 
 
 def memory_size(n: int) -> str:
