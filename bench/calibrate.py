@@ -43,6 +43,7 @@ from autograder.plugin import derive_seed  # noqa: E402
 from autograder.probes import autoencoder as ae_probes  # noqa: E402
 from autograder.probes import gan as gan_probes  # noqa: E402
 from autograder.probes import vae as vae_probes  # noqa: E402
+from autograder.suites.autoencoder import checks as ae_checks  # noqa: E402
 from autograder.suites.autoencoder import criteria as ae  # noqa: E402
 from autograder.suites.gan import criteria as gan  # noqa: E402
 from autograder.suites.vae import criteria as vae  # noqa: E402
@@ -63,12 +64,17 @@ class Check:
     measure: Callable[[dict], float]
     threshold: float
     below: bool = True
+    #: where grading calls the probe several times (``rate_trials`` of the autoencoder's
+    #: checks: one call per learning rate, with the rate as the last argument, until one
+    #: passes): that function, given ``train(rate)``; ``measure`` then gets its list of runs.
+    trials: Callable | None = None
 
 
 CHECKS = [
     Check("autoencoder.loop_learns", "autoencoder", ae_probes.grader_loop,
-          lambda seed: (ae.LATENT_DIM, ae.LOOP_EPOCHS, 0.0, seed),
-          lambda got: got["val_mse"], ae.LOOP_MAX_VAL_MSE),
+          lambda seed: (ae.LATENT_DIM, ae.LOOP_EPOCHS, 0.0, seed, ae.LOOP_MAX_VAL_MSE),
+          lambda runs: min(min(run["val_mses"]) for run in runs), ae.LOOP_MAX_VAL_MSE,
+          trials=ae_checks.rate_trials),
     Check("autoencoder.train_learns", "autoencoder", ae_probes.train_grader_model,
           lambda seed: (ae.TRAIN_EPOCHS, 0.0, seed),
           lambda got: got["val_mse"], ae.TRAIN_MAX_VAL_MSE),
@@ -205,19 +211,41 @@ def _measure_module(assignment: str, label: str, kind: str, file: Path, mine: li
                 key = (probe_name(check.probe), check.arguments(seed))
                 started = time.monotonic()
                 if key not in cache:
-                    cache[key] = worker.run(probe_name(check.probe), check.arguments(seed),
-                                            {}, seed=seed)
-                outcome = cache[key]
-                value = check.measure(outcome.value) if outcome.ok else None
+                    cache[key] = _outcome(worker, check, seed)
+                got, error = cache[key]
+                value = check.measure(got) if error is None else None
                 records.append({"check": check.name, "module": label, "kind": kind,
                                 "seed": seed, "value": value,
-                                "error": None if outcome.ok else outcome.error,
-                                "seconds": round(time.monotonic() - started, 1)})
+                                "error": error,
+                                "seconds": round(time.monotonic() - started, 1),
+                                # each call's own value, in the order of the trials
+                                **({"trials": [check.measure([run]) for run in got]}
+                                   if check.trials and error is None else {})})
                 log(f"{check.name:32s} {label:32s} seed {seed:>10}: "
                     f"{'error' if value is None else f'{value:.4f}'}")
     finally:
         worker.stop()
     return records
+
+
+class _Failed(Exception):
+    """A probe call that failed, with the worker's error (a dict)."""
+
+
+def _outcome(worker: WorkerProcess, check: Check, seed: int) -> tuple:
+    """(what the check judges, None) or (None, the error): one probe call, or the calls of
+    ``check.trials``, each with its extra argument after the check's own."""
+    def call(*extra):
+        outcome = worker.run(probe_name(check.probe), (*check.arguments(seed), *extra), {},
+                             seed=seed)
+        if not outcome.ok:
+            raise _Failed(outcome.error)
+        return outcome.value
+
+    try:
+        return (check.trials(call) if check.trials else call()), None
+    except _Failed as failed:
+        return None, failed.args[0]
 
 
 def summarise(records: list[dict], checks: list[Check]) -> dict:
