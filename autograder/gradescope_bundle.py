@@ -103,7 +103,7 @@ image itself.
 - Timeout: 20 minutes for all six assignments (a full submission takes about 14 s on 2
   cores with the reference values the bundle carries); 10 minutes (Gradescope's default)
   for the three assignments without training.
-  The grader's limits are per call (5 s to 60 s), not per run: a submission that hangs in
+  The grader's limits are per call (5 s to 90 s), not per run: a submission that hangs in
   test after test of a training assignment can outlast either, and Gradescope then shows
   the student no results at all.
 

@@ -13,6 +13,8 @@ autograder.datasets.
     python bench/calibrate.py [--jobs 2]            # every check, 10 seeds
     python bench/calibrate.py --seeds 3 --check vae.learns
     python bench/calibrate.py --dry-run             # list the runs, train nothing
+    python bench/calibrate.py --check autoencoder.train_learns --module perfect --merge
+        # measure one module again; the other records of the results file are kept
 
 Prints one table per check (each module's min / median / max and how many seeds pass the
 current threshold), and writes bench/results/calibration.json and calibration.png (the
@@ -68,13 +70,17 @@ class Check:
     #: checks: one call per learning rate, with the rate as the last argument, until one
     #: passes): that function, given ``train(rate)``; ``measure`` then gets its list of runs.
     trials: Callable | None = None
+    #: what a record keeps of the probe's result besides the value, if anything
+    detail: Callable | None = None
 
 
 CHECKS = [
     Check("autoencoder.loop_learns", "autoencoder", ae_probes.grader_loop,
           lambda seed: (ae.LATENT_DIM, ae.LOOP_EPOCHS, 0.0, seed, ae.LOOP_MAX_VAL_MSE),
           lambda runs: min(min(run["val_mses"]) for run in runs), ae.LOOP_MAX_VAL_MSE,
-          trials=ae_checks.rate_trials),
+          trials=ae_checks.rate_trials,
+          detail=lambda runs: {"trials": [{"learning_rate": run["learning_rate"],
+                                           "val_mses": run["val_mses"]} for run in runs]}),
     Check("autoencoder.train_learns", "autoencoder", ae_probes.train_grader_model,
           lambda seed: (ae.TRAIN_EPOCHS, 0.0, seed),
           lambda got: got["val_mse"], ae.TRAIN_MAX_VAL_MSE),
@@ -181,8 +187,10 @@ def seeds(count: int) -> list[int]:
     return [derive_seed(20261121, f"calibration #{i}") for i in range(count)]
 
 
-def measure(checks: list[Check], count: int, jobs: int = 1, log=print) -> list[dict]:
-    """Run every check on every module it measures for ``count`` seeds; one record per run.
+def measure(checks: list[Check], count: int, jobs: int = 1, log=print,
+            only: set[str] | None = None) -> list[dict]:
+    """Run every check on every module it measures (of the labels in ``only``, if given)
+    for ``count`` seeds; one record per run.
 
     Each module trains in a worker process of its own; ``jobs`` of them run at a time (the
     threads here only wait for their workers). Records come in a fixed order either way.
@@ -193,7 +201,7 @@ def measure(checks: list[Check], count: int, jobs: int = 1, log=print) -> list[d
         for label, kind, file, prefix in modules(assignment, folder):
             mine = [c for c in checks if c.assignment == assignment
                     and c.name.startswith(prefix)]
-            if mine:
+            if mine and (only is None or label in only):
                 tasks.append((assignment, label, kind, file, mine))
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         parts = list(pool.map(lambda task: _measure_module(*task, count, log), tasks))
@@ -218,9 +226,8 @@ def _measure_module(assignment: str, label: str, kind: str, file: Path, mine: li
                                 "seed": seed, "value": value,
                                 "error": error,
                                 "seconds": round(time.monotonic() - started, 1),
-                                # each call's own value, in the order of the trials
-                                **({"trials": [check.measure([run]) for run in got]}
-                                   if check.trials and error is None else {})})
+                                **(check.detail(got) if check.detail and error is None
+                                   else {})})
                 log(f"{check.name:32s} {label:32s} seed {seed:>10}: "
                     f"{'error' if value is None else f'{value:.4f}'}")
     finally:
@@ -291,6 +298,15 @@ def table(summary: dict) -> str:
     return "\n".join(lines)
 
 
+def _in_order(records: list[dict]) -> list[dict]:
+    """Records grouped as ``measure`` writes them: by module (in order of first
+    appearance), then by check (in CHECKS order); seeds keep their order."""
+    rank = {check.name: i for i, check in enumerate(CHECKS)}
+    modules = list(dict.fromkeys(r["module"] for r in records))
+    return sorted(records, key=lambda r: (modules.index(r["module"]),
+                                          rank.get(r["check"], len(rank))))
+
+
 def _fmt(value) -> str:
     return "-" if value is None else f"{value:.4f}"
 
@@ -321,6 +337,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="modules trained at once, each in its own worker (default 1)")
     parser.add_argument("--check", action="append", dest="checks", metavar="NAME",
                         help="only this check (repeatable); default: all")
+    parser.add_argument("--module", action="append", dest="modules", metavar="LABEL",
+                        help="only this module, as the tables label it (repeatable)")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the records of --out for the checks and modules this run "
+                             "does not measure; the summary covers them all")
     parser.add_argument("--dry-run", action="store_true", help="list the runs, train nothing")
     parser.add_argument("--out", default=str(RESULTS / "calibration.json"))
     arguments = parser.parse_args(argv)
@@ -331,16 +352,24 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(tempfile.mkdtemp(prefix="calibration-mistakes-"))
         for check in checks:
             for label, kind, file, prefix in modules(check.assignment, folder):
-                if check.name.startswith(prefix):
+                if check.name.startswith(prefix) and (not arguments.modules
+                                                      or label in arguments.modules):
                     where = file.relative_to(ROOT) if file.is_relative_to(ROOT) else \
                         "the reference, with the mistake"
                     print(f"{check.name:32s} {kind:8s} {label:40s} x {arguments.seeds} "
                           f"seeds ({where})")
         return 0
-    records = measure(checks, arguments.seeds, arguments.jobs)
+    only = set(arguments.modules) if arguments.modules else None
+    records = measure(checks, arguments.seeds, arguments.jobs, only=only)
+    out = Path(arguments.out)
+    if arguments.merge and out.is_file():
+        measured = {(r["check"], r["module"]) for r in records}
+        kept = [r for r in json.loads(out.read_text())["records"]
+                if (r["check"], r["module"]) not in measured]
+        records = _in_order(kept + records)
+        checks = [c for c in CHECKS if any(r["check"] == c.name for r in records)]
     summary = summarise(records, checks)
     print(table(summary))
-    out = Path(arguments.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"records": records, "summary": summary}, indent=1) + "\n")
     plot(summary, out.with_suffix(".png"))
