@@ -182,13 +182,14 @@ def modules(assignment: str, folder: Path) -> list[tuple[str, str, Path, str]]:
     return found
 
 
-def seeds(count: int) -> list[int]:
-    """Seeds as grading derives them, from test ids that do not exist: other draws."""
-    return [derive_seed(20261121, f"calibration #{i}") for i in range(count)]
+def seeds(count: int, first: int = 0) -> list[int]:
+    """Seeds as grading derives them, from test ids that do not exist: other draws
+    (calibration seeds ``first`` to ``first + count - 1``)."""
+    return [derive_seed(20261121, f"calibration #{i}") for i in range(first, first + count)]
 
 
 def measure(checks: list[Check], count: int, jobs: int = 1, log=print,
-            only: set[str] | None = None) -> list[dict]:
+            only: set[str] | None = None, first: int = 0) -> list[dict]:
     """Run every check on every module it measures (of the labels in ``only``, if given)
     for ``count`` seeds; one record per run.
 
@@ -204,18 +205,18 @@ def measure(checks: list[Check], count: int, jobs: int = 1, log=print,
             if mine and (only is None or label in only):
                 tasks.append((assignment, label, kind, file, mine))
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        parts = list(pool.map(lambda task: _measure_module(*task, count, log), tasks))
+        parts = list(pool.map(lambda task: _measure_module(*task, count, log, first), tasks))
     return [record for part in parts for record in part]
 
 
 def _measure_module(assignment: str, label: str, kind: str, file: Path, mine: list[Check],
-                    count: int, log) -> list[dict]:
+                    count: int, log, first: int = 0) -> list[dict]:
     records = []
     worker = WorkerProcess(assignment, file, Limits(call_seconds=900, import_seconds=300))
     cache: dict = {}  # two checks can read one run (the GAN's)
     try:
         for check in mine:
-            for seed in seeds(count):
+            for seed in seeds(count, first):
                 key = (probe_name(check.probe), check.arguments(seed))
                 started = time.monotonic()
                 if key not in cache:
@@ -300,11 +301,13 @@ def table(summary: dict) -> str:
 
 def _in_order(records: list[dict]) -> list[dict]:
     """Records grouped as ``measure`` writes them: by module (in order of first
-    appearance), then by check (in CHECKS order); seeds keep their order."""
+    appearance), then by check (in CHECKS order), then by seed (in calibration order)."""
     rank = {check.name: i for i, check in enumerate(CHECKS)}
     modules = list(dict.fromkeys(r["module"] for r in records))
+    order = {seed: i for i, seed in enumerate(seeds(1000))}
     return sorted(records, key=lambda r: (modules.index(r["module"]),
-                                          rank.get(r["check"], len(rank))))
+                                          rank.get(r["check"], len(rank)),
+                                          order.get(r["seed"], len(order))))
 
 
 def _fmt(value) -> str:
@@ -333,6 +336,9 @@ def plot(summary: dict, path: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--first-seed", type=int, default=0, metavar="I",
+                        help="start at the I-th calibration seed (split a slow module's "
+                             "seeds over several runs, joined with --merge)")
     parser.add_argument("--jobs", type=int, default=1,
                         help="modules trained at once, each in its own worker (default 1)")
     parser.add_argument("--check", action="append", dest="checks", metavar="NAME",
@@ -340,8 +346,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--module", action="append", dest="modules", metavar="LABEL",
                         help="only this module, as the tables label it (repeatable)")
     parser.add_argument("--merge", action="store_true",
-                        help="keep the records of --out for the checks and modules this run "
-                             "does not measure; the summary covers them all")
+                        help="keep the records of --out for the runs (check, module, seed) "
+                             "this run does not measure; the summary covers them all")
     parser.add_argument("--dry-run", action="store_true", help="list the runs, train nothing")
     parser.add_argument("--out", default=str(RESULTS / "calibration.json"))
     arguments = parser.parse_args(argv)
@@ -360,12 +366,13 @@ def main(argv: list[str] | None = None) -> int:
                           f"seeds ({where})")
         return 0
     only = set(arguments.modules) if arguments.modules else None
-    records = measure(checks, arguments.seeds, arguments.jobs, only=only)
+    records = measure(checks, arguments.seeds, arguments.jobs, only=only,
+                      first=arguments.first_seed)
     out = Path(arguments.out)
     if arguments.merge and out.is_file():
-        measured = {(r["check"], r["module"]) for r in records}
+        measured = {(r["check"], r["module"], r["seed"]) for r in records}
         kept = [r for r in json.loads(out.read_text())["records"]
-                if (r["check"], r["module"]) not in measured]
+                if (r["check"], r["module"], r["seed"]) not in measured]
         records = _in_order(kept + records)
         checks = [c for c in CHECKS if any(r["check"] == c.name for r in records)]
     summary = summarise(records, checks)
