@@ -155,6 +155,8 @@ def settle_batch_norm(model, x: np.ndarray, batch: int = 100) -> int:
     Returns how many layers were settled.
     """
     keras = seeded_keras()
+    # Keras's own walk through every nested model and layer (``model.layers`` stops at
+    # the first level, and a BatchNormalization may sit in a block of the student's).
     norms = [layer for layer in model._flatten_layers(include_self=False)
              if isinstance(layer, keras.layers.BatchNormalization) and layer.trainable]
     if not norms:
