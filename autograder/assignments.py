@@ -36,9 +36,11 @@ ASSIGNMENTS: dict[str, Assignment] = {
         Assignment("upsampling", "Upsampling without checkerboard artifacts",
                    Limits(call_seconds=30.0), seconds=0.7, build_seconds=8),
         # Training calls take 3-5 s of one CPU core for the reference (20 s for a model
-        # three times its size); the limit leaves room for a busy machine.
+        # three times its size); a correct 289k-parameter design with 28x28 convolutions
+        # (tests/correct_styles/autoencoder/book_configurable_class) takes 67-69 s of one
+        # busy core for the 8 epochs of one learning rate of the grader's loop.
         Assignment("autoencoder", "Convolutional and denoising autoencoders against PCA",
-                   Limits(call_seconds=60.0), seconds=9.7, build_seconds=62),
+                   Limits(call_seconds=90.0), seconds=9.7, build_seconds=62),
         # The training run takes 4-5 s of one CPU core for the reference; every other call
         # about a second at most (a first train_step traces its graph).
         Assignment("vae", "The variational autoencoder", Limits(call_seconds=60.0),

@@ -13,6 +13,8 @@ autograder.datasets.
     python bench/calibrate.py [--jobs 2]            # every check, 10 seeds
     python bench/calibrate.py --seeds 3 --check vae.learns
     python bench/calibrate.py --dry-run             # list the runs, train nothing
+    python bench/calibrate.py --check autoencoder.train_learns --module perfect --merge
+        # measure one module again; the other records of the results file are kept
 
 Prints one table per check (each module's min / median / max and how many seeds pass the
 current threshold), and writes bench/results/calibration.json and calibration.png (the
@@ -43,6 +45,7 @@ from autograder.plugin import derive_seed  # noqa: E402
 from autograder.probes import autoencoder as ae_probes  # noqa: E402
 from autograder.probes import gan as gan_probes  # noqa: E402
 from autograder.probes import vae as vae_probes  # noqa: E402
+from autograder.suites.autoencoder import checks as ae_checks  # noqa: E402
 from autograder.suites.autoencoder import criteria as ae  # noqa: E402
 from autograder.suites.gan import criteria as gan  # noqa: E402
 from autograder.suites.vae import criteria as vae  # noqa: E402
@@ -63,12 +66,21 @@ class Check:
     measure: Callable[[dict], float]
     threshold: float
     below: bool = True
+    #: where grading calls the probe several times (``rate_trials`` of the autoencoder's
+    #: checks: one call per learning rate, with the rate as the last argument, until one
+    #: passes): that function, given ``train(rate)``; ``measure`` then gets its list of runs.
+    trials: Callable | None = None
+    #: what a record keeps of the probe's result besides the value, if anything
+    detail: Callable | None = None
 
 
 CHECKS = [
     Check("autoencoder.loop_learns", "autoencoder", ae_probes.grader_loop,
-          lambda seed: (ae.LATENT_DIM, ae.LOOP_EPOCHS, 0.0, seed),
-          lambda got: got["val_mse"], ae.LOOP_MAX_VAL_MSE),
+          lambda seed: (ae.LATENT_DIM, ae.LOOP_EPOCHS, 0.0, seed, ae.LOOP_MAX_VAL_MSE),
+          lambda runs: min(min(run["val_mses"]) for run in runs), ae.LOOP_MAX_VAL_MSE,
+          trials=ae_checks.rate_trials,
+          detail=lambda runs: {"trials": [{"learning_rate": run["learning_rate"],
+                                           "val_mses": run["val_mses"]} for run in runs]}),
     Check("autoencoder.train_learns", "autoencoder", ae_probes.train_grader_model,
           lambda seed: (ae.TRAIN_EPOCHS, 0.0, seed),
           lambda got: got["val_mse"], ae.TRAIN_MAX_VAL_MSE),
@@ -170,13 +182,16 @@ def modules(assignment: str, folder: Path) -> list[tuple[str, str, Path, str]]:
     return found
 
 
-def seeds(count: int) -> list[int]:
-    """Seeds as grading derives them, from test ids that do not exist: other draws."""
-    return [derive_seed(20261121, f"calibration #{i}") for i in range(count)]
+def seeds(count: int, first: int = 0) -> list[int]:
+    """Seeds as grading derives them, from test ids that do not exist: other draws
+    (calibration seeds ``first`` to ``first + count - 1``)."""
+    return [derive_seed(20261121, f"calibration #{i}") for i in range(first, first + count)]
 
 
-def measure(checks: list[Check], count: int, jobs: int = 1, log=print) -> list[dict]:
-    """Run every check on every module it measures for ``count`` seeds; one record per run.
+def measure(checks: list[Check], count: int, jobs: int = 1, log=print,
+            only: set[str] | None = None, first: int = 0) -> list[dict]:
+    """Run every check on every module it measures (of the labels in ``only``, if given)
+    for ``count`` seeds; one record per run.
 
     Each module trains in a worker process of its own; ``jobs`` of them run at a time (the
     threads here only wait for their workers). Records come in a fixed order either way.
@@ -187,37 +202,58 @@ def measure(checks: list[Check], count: int, jobs: int = 1, log=print) -> list[d
         for label, kind, file, prefix in modules(assignment, folder):
             mine = [c for c in checks if c.assignment == assignment
                     and c.name.startswith(prefix)]
-            if mine:
+            if mine and (only is None or label in only):
                 tasks.append((assignment, label, kind, file, mine))
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        parts = list(pool.map(lambda task: _measure_module(*task, count, log), tasks))
+        parts = list(pool.map(lambda task: _measure_module(*task, count, log, first), tasks))
     return [record for part in parts for record in part]
 
 
 def _measure_module(assignment: str, label: str, kind: str, file: Path, mine: list[Check],
-                    count: int, log) -> list[dict]:
+                    count: int, log, first: int = 0) -> list[dict]:
     records = []
     worker = WorkerProcess(assignment, file, Limits(call_seconds=900, import_seconds=300))
     cache: dict = {}  # two checks can read one run (the GAN's)
     try:
         for check in mine:
-            for seed in seeds(count):
+            for seed in seeds(count, first):
                 key = (probe_name(check.probe), check.arguments(seed))
                 started = time.monotonic()
                 if key not in cache:
-                    cache[key] = worker.run(probe_name(check.probe), check.arguments(seed),
-                                            {}, seed=seed)
-                outcome = cache[key]
-                value = check.measure(outcome.value) if outcome.ok else None
+                    cache[key] = _outcome(worker, check, seed)
+                got, error = cache[key]
+                value = check.measure(got) if error is None else None
                 records.append({"check": check.name, "module": label, "kind": kind,
                                 "seed": seed, "value": value,
-                                "error": None if outcome.ok else outcome.error,
-                                "seconds": round(time.monotonic() - started, 1)})
+                                "error": error,
+                                "seconds": round(time.monotonic() - started, 1),
+                                **(check.detail(got) if check.detail and error is None
+                                   else {})})
                 log(f"{check.name:32s} {label:32s} seed {seed:>10}: "
                     f"{'error' if value is None else f'{value:.4f}'}")
     finally:
         worker.stop()
     return records
+
+
+class _Failed(Exception):
+    """A probe call that failed, with the worker's error (a dict)."""
+
+
+def _outcome(worker: WorkerProcess, check: Check, seed: int) -> tuple:
+    """(what the check judges, None) or (None, the error): one probe call, or the calls of
+    ``check.trials``, each with its extra argument after the check's own."""
+    def call(*extra):
+        outcome = worker.run(probe_name(check.probe), (*check.arguments(seed), *extra), {},
+                             seed=seed)
+        if not outcome.ok:
+            raise _Failed(outcome.error)
+        return outcome.value
+
+    try:
+        return (check.trials(call) if check.trials else call()), None
+    except _Failed as failed:
+        return None, failed.args[0]
 
 
 def summarise(records: list[dict], checks: list[Check]) -> dict:
@@ -263,6 +299,17 @@ def table(summary: dict) -> str:
     return "\n".join(lines)
 
 
+def _in_order(records: list[dict]) -> list[dict]:
+    """Records grouped as ``measure`` writes them: by module (in order of first
+    appearance), then by check (in CHECKS order), then by seed (in calibration order)."""
+    rank = {check.name: i for i, check in enumerate(CHECKS)}
+    modules = list(dict.fromkeys(r["module"] for r in records))
+    order = {seed: i for i, seed in enumerate(seeds(1000))}
+    return sorted(records, key=lambda r: (modules.index(r["module"]),
+                                          rank.get(r["check"], len(rank)),
+                                          order.get(r["seed"], len(order))))
+
+
 def _fmt(value) -> str:
     return "-" if value is None else f"{value:.4f}"
 
@@ -289,10 +336,18 @@ def plot(summary: dict, path: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--first-seed", type=int, default=0, metavar="I",
+                        help="start at the I-th calibration seed (split a slow module's "
+                             "seeds over several runs, joined with --merge)")
     parser.add_argument("--jobs", type=int, default=1,
                         help="modules trained at once, each in its own worker (default 1)")
     parser.add_argument("--check", action="append", dest="checks", metavar="NAME",
                         help="only this check (repeatable); default: all")
+    parser.add_argument("--module", action="append", dest="modules", metavar="LABEL",
+                        help="only this module, as the tables label it (repeatable)")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the records of --out for the runs (check, module, seed) "
+                             "this run does not measure; the summary covers them all")
     parser.add_argument("--dry-run", action="store_true", help="list the runs, train nothing")
     parser.add_argument("--out", default=str(RESULTS / "calibration.json"))
     arguments = parser.parse_args(argv)
@@ -303,16 +358,25 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(tempfile.mkdtemp(prefix="calibration-mistakes-"))
         for check in checks:
             for label, kind, file, prefix in modules(check.assignment, folder):
-                if check.name.startswith(prefix):
+                if check.name.startswith(prefix) and (not arguments.modules
+                                                      or label in arguments.modules):
                     where = file.relative_to(ROOT) if file.is_relative_to(ROOT) else \
                         "the reference, with the mistake"
                     print(f"{check.name:32s} {kind:8s} {label:40s} x {arguments.seeds} "
                           f"seeds ({where})")
         return 0
-    records = measure(checks, arguments.seeds, arguments.jobs)
+    only = set(arguments.modules) if arguments.modules else None
+    records = measure(checks, arguments.seeds, arguments.jobs, only=only,
+                      first=arguments.first_seed)
+    out = Path(arguments.out)
+    if arguments.merge and out.is_file():
+        measured = {(r["check"], r["module"], r["seed"]) for r in records}
+        kept = [r for r in json.loads(out.read_text())["records"]
+                if (r["check"], r["module"], r["seed"]) not in measured]
+        records = _in_order(kept + records)
+        checks = [c for c in CHECKS if any(r["check"] == c.name for r in records)]
     summary = summarise(records, checks)
     print(table(summary))
-    out = Path(arguments.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"records": records, "summary": summary}, indent=1) + "\n")
     plot(summary, out.with_suffix(".png"))

@@ -19,18 +19,34 @@ LATENT_DIM = 16
 #: MSE of predicting the average training digit for every validation digit.
 MEAN_IMAGE_MSE = 0.0672
 
-# -- build_conv_autoencoder, trained by the grader's fixed loop ----------------------------
-#: Adam (learning rate 3e-3), MSE, batches of 32, this many epochs over 1200 digits.
+# -- build_conv_autoencoder, trained by the grader's loop ----------------------------------
+#: Adam, MSE, batches of 32, at most this many epochs over 1200 digits, at each rate of
+#: LOOP_RATES in turn, each from a fresh model (checks.rate_trials), until one gets below
+#: LOOP_MAX_VAL_MSE. After every epoch the BatchNormalization statistics are measured on
+#: training digits (probes.settle_batch_norm) and the validation MSE taken; a run stops at
+#: the first epoch below the threshold.
 LOOP_EPOCHS = 8
-#: Calibrated (bench/calibrate.py, 10 seeds each, bench/results/calibration.json): the
-#: reference 0.0192-0.0210; the perfect example 0.0211-0.0263; a functional model with
-#: BatchNormalization 0.0234-0.0366; max-pooling with an UpSampling2D decoder 0.0168-0.0177;
-#: the TensorFlow tutorial's small subclassed model 0.0271-0.0451. A decoder that ignores its
-#: code stays at the average digit, 0.0675-0.0678. The threshold lies 0.013 above the worst
-#: correct run and 0.0095 below the best mistaken one: it asks that the model learn, not
-#: that it be large.
+#: Why several rates: the contract fixes shapes and range, not the rate a design trains
+#: best at. A textbook's LeakyReLU model (288,785 parameters, its author's rate 5e-4)
+#: stalls at 3e-3 on most seeds; the small models of the course are slow at 3e-4 (the
+#: reference 0.059 after 8 epochs there, seed 0).
+LOOP_RATES = (3e-3, 1e-3, 3e-4)
+#: Calibrated (bench/calibrate.py, 10 seeds each, bench/results/calibration.json). Since a
+#: run stops at the first epoch below the threshold, a correct design's value is that
+#: epoch's MSE (0.036-0.058) and its margin is counted in the epochs it had left, of 8.
+#: At 3e-3 the reference got there after 2-3 epochs, the perfect example after 3-5, the
+#: blog's LeakyReLU-then-BatchNorm model after 2 (without settled statistics it is still at
+#: 0.063 after 8 epochs: seed 0); a functional model with BatchNormalization, max-pooling
+#: with UpSampling2D and the TensorFlow tutorial's small subclassed model (5 epochs at seed
+#: 0) passed at 3e-3 too. The textbook's LeakyReLU model got there at 3e-3 on 2 seeds of
+#: 10; on the others it stalled (an all-black output, 0.1135, from the first epoch to the
+#: eighth) and got there at 1e-3 after 2-4 epochs, or, on 2 seeds where 1e-3 stalled too,
+#: at 3e-4 after 5. A decoder that ignores its code stays at the average digit over every
+#: epoch of every rate: 0.0675-0.0678 at best (at 3e-3; 0.069 at 1e-3, 0.079-0.082 at
+#: 3e-4), 0.0095 above the threshold. The threshold asks that the model learn, not that it
+#: be large or tuned.
 LOOP_MAX_VAL_MSE = 0.058
-REFERENCE_LOOP_VAL_MSE = 0.0200  #: seed 0
+REFERENCE_LOOP_EPOCHS = 2  #: seed 0: the epochs the reference needs at the first rate
 
 # -- train_autoencoder, on the grader's small dense model -----------------------------------
 TRAIN_EPOCHS = 10
