@@ -290,9 +290,20 @@ def test_an_unreadable_sandbox_is_reported_unconfirmed_not_as_the_outer_process(
     monkeypatch.setattr(client, "_first_child", lambda pid: init if pid == outer else None)
     monkeypatch.setattr(client, "_namespace",
                         lambda pid, kind="pid": None if pid == init else real(pid, kind))
-    assert client.student_process(outer) is None
+    assert client.student_process(outer) is None  # the init has no child to measure
     assert client.isolation_facts(outer) == [
         "the grader could not inspect the worker process to confirm its isolation"]
+    # With the student's process found under it: each namespace is "not confirmed", and
+    # nothing of the outer process (which shares the grader's) is reported as the worker's.
+    student = os.getppid()  # any readable process stands in for it
+    monkeypatch.setattr(client, "_first_child",
+                        lambda pid: init if pid == outer else student if pid == init else None)
+    monkeypatch.setattr(client, "_namespace", lambda pid, kind="pid":
+                        None if pid in (init, student) else real(pid, kind))
+    notes = client.isolation_facts(outer)
+    assert all(f"could not confirm the worker's own {kind} namespace" in " ".join(notes)
+               for kind in ("mnt", "pid", "net", "ipc")), notes
+    assert not any("signal the grader" in note for note in notes), notes
 
 
 def test_a_worker_that_ends_at_import_is_not_reported_isolated(tmp_path):

@@ -434,15 +434,16 @@ def _private_uid(pid: int) -> int:
 
 def student_process(pid: int) -> int | None:
     """The process that runs student code: in a sandbox the worker ``pid`` waits for the
-    init of a new pid namespace, whose first child it is; otherwise ``pid`` itself. None
-    where the grader cannot tell (it could not read the child's namespace): then nothing
-    about the worker's isolation is confirmed, rather than the outer process reported."""
+    init of a new pid namespace, whose first child it is; otherwise ``pid`` itself.
+
+    Where the grader cannot read the child's namespace (no root, a user namespace), the
+    child is taken for the sandbox's init: its first child is then measured, and its
+    namespaces, unreadable too, are reported as not confirmed; never the outer process's
+    as if they were the student's. None where no such process is found."""
     init = _first_child(pid)
     if init is None:
         return pid  # no child at all: no sandbox
-    if _namespace(init) is None or _namespace(pid) is None:
-        return None
-    if _namespace(init) == _namespace(pid):
+    if _namespace(init) is not None and _namespace(init) == _namespace(pid):
         return pid  # no sandbox: a child is something the student started
     return _first_child(init)
 
