@@ -87,7 +87,8 @@ EXPECTED = {
     # class 7: notebooks
     "notebook_with_magics": (34, "graded as conv_as_matrix.py"),
     "notebook_cells_null": (0, "not a list of cells"),
-    "notebook_nested_parentheses": (CONV_MATRIX, "cell 2: SyntaxError: too many nested parentheses"),
+    "notebook_nested_parentheses": (CONV_MATRIX,
+                                    "cell 2: SyntaxError: too many nested parentheses"),
     # issue 25, class 6: memory that no limit counts is refused (the system-call filter)
     "memfd_hoard": (34 - MULTICHANNEL, "Operation not permitted"),
     # issue 25, class 7: answers handed in (a correct conv_matrix) kept for later tests

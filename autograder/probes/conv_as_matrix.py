@@ -14,8 +14,8 @@ from types import ModuleType
 
 import numpy as np
 
-from autograder.probes.convert import as_array
 from autograder.probes.common import hands_in_answers
+from autograder.probes.convert import as_array
 
 
 def tf_conv2d(module: ModuleType, x, kernel, stride: int, padding: str) -> np.ndarray:

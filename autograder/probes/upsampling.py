@@ -14,8 +14,8 @@ from types import ModuleType
 
 import numpy as np
 
-from autograder.probes.convert import BadResult, as_array
 from autograder.probes.common import hands_in_answers
+from autograder.probes.convert import BadResult, as_array
 from autograder.probes.transposed_conv import describe_layer, flat_layers
 
 

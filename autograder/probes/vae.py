@@ -29,8 +29,7 @@ from types import ModuleType
 import numpy as np
 
 from autograder.datasets import grading_digits
-from autograder.probes.common import (function_of, hands_in_answers, replaced, runs,
-                                      seeded_keras)
+from autograder.probes.common import function_of, hands_in_answers, replaced, runs, seeded_keras
 from autograder.probes.convert import BadResult, as_array
 
 #: Probabilities are clipped into [EPSILON, 1 - EPSILON] before their logarithm (Keras').
