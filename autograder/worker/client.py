@@ -500,16 +500,18 @@ def isolation_facts(pid: int) -> list[str]:
     return notes
 
 
+def _status_fields(text: str) -> dict[str, str]:
+    """The fields of a /proc/PID/status text, by name ("PPid" -> "1")."""
+    return {key: value.strip() for key, _, value in
+            (line.partition(":") for line in text.splitlines())}
+
+
 def _filtered(status: str) -> bool:
     """Does /proc/PID/status show a seccomp filter more than the grader itself runs under
     (a container's own filter is no filter of ours)?"""
-    def fields(text: str) -> dict[str, str]:
-        return {key: value.strip() for key, _, value in
-                (line.partition(":") for line in text.splitlines())}
-
-    theirs = fields(status)
+    theirs = _status_fields(status)
     try:
-        ours = fields(Path("/proc/self/status").read_text())
+        ours = _status_fields(Path("/proc/self/status").read_text())
     except OSError:
         return False
     if theirs.get("Seccomp") != "2":
@@ -550,8 +552,7 @@ def _kill_strays() -> None:
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
             pid = int(status.parent.name)
-            fields = dict(line.split(":", 1) for line in status.read_text().splitlines()
-                          if ":" in line)
+            fields = _status_fields(status.read_text())
             adopted = int(fields["PPid"]) == me and pid not in _LIVE_WORKERS \
                 and pid != _zygote_pid()
         except (OSError, ValueError, KeyError):
